@@ -29,6 +29,8 @@ export type {
   IAMPrincipalResolver,
   PublicJWK,
   JWKSource,
+  TemporaryCredentialRecord,
+  TemporaryCredentialLookup,
 } from './ports.js';
 
 // configuration

@@ -52,3 +52,30 @@ export interface JWKSource {
   /** Current keys. May throw when none are obtainable. `refresh` asks for a refetch (unknown `kid`). */
   getKeys(options?: { refresh?: boolean }): Promise<readonly PublicJWK[]>;
 }
+
+/** Temporary credentials issued by an identity pool, as the AWS_IAM mode needs them. */
+export interface TemporaryCredentialRecord {
+  readonly accessKeyId: string;
+  /** Recomputed from the install key on lookup; never stored. */
+  readonly secretAccessKey: string;
+  /** Hex SHA-256 of the session token. */
+  readonly sessionTokenSha256: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+  readonly identityPoolId: string;
+  readonly identityId: string;
+  readonly authType: 'authenticated' | 'unauthenticated';
+  /** e.g. `gatehouse-authenticated-role`. */
+  readonly roleName: string;
+  /** e.g. `AROA…` (stable per role). */
+  readonly roleId: string;
+  readonly accountId: string;
+  /** `cognito-idp.<region>.amazonaws.com/<poolId>` for authenticated identities, else `null`. */
+  readonly userPoolProvider: string | null;
+  /** The user pool `sub` for authenticated identities, else `null`. */
+  readonly sub: string | null;
+}
+
+export interface TemporaryCredentialLookup {
+  findTemporaryCredentials(accessKeyId: string): Promise<TemporaryCredentialRecord | undefined>;
+}
