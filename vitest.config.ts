@@ -9,6 +9,7 @@ export default defineConfig({
       '@gatehouse/core': src('core'),
       '@gatehouse/server': src('server'),
       '@gatehouse/identity': src('identity'),
+      '@gatehouse/cli': src('cli'),
     },
   },
   test: {

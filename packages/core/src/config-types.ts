@@ -1,4 +1,5 @@
 import type { AuthMode, IAMPolicy } from './auth-types.js';
+import type { TableSchema } from './document-store.js';
 
 /** `gatehouse.config.json`, with AppSync's field names (appsync-auth.md §4). */
 export interface UserPoolConfig {
@@ -15,6 +16,7 @@ export interface UserPoolConfig {
 }
 
 export interface OpenIDConnectConfig {
+  /** An https issuer (http on loopback), or `"local"` for the identity service's built-in issuer. */
   issuer: string;
   clientId?: string;
   /** Milliseconds; 0 or absent disables. */
@@ -76,4 +78,10 @@ export interface GatehouseConfig {
   clockToleranceSeconds?: number;
   /** Make ignored `@aws_auth` directives an error. */
   strictSchema?: boolean;
+  /** Passed through by `parseConfig`; validated by the storage, pub/sub and identity packages. */
+  /** Document tables for resolvers (`ctx.tables.<Name>`). */
+  tables?: Record<string, TableSchema>;
+  storage?: unknown;
+  pubsub?: unknown;
+  identity?: unknown;
 }

@@ -106,3 +106,51 @@ export interface DocumentStore {
   table(name: string, schema: TableSchema): Promise<DocumentTable>;
   close(): Promise<void>;
 }
+
+/** Stable codes of document-store errors. */
+export type StoreErrorCode =
+  | 'ERR_STORE_INVALID_KEY'
+  | 'ERR_STORE_INVALID_ITEM'
+  | 'ERR_STORE_INVALID_INPUT'
+  | 'ERR_STORE_UNKNOWN_INDEX'
+  | 'ERR_STORE_INVALID_NEXT_TOKEN'
+  | 'ERR_STORE_SCHEMA_MISMATCH';
+
+/**
+ * Misuse of the store: a missing or mistyped key attribute, an unknown index or operator, an
+ * invalid `nextToken`, a schema that differs from the stored one. AppSync reports DynamoDB's
+ * validation errors as `DynamoDB:DynamoDbException`.
+ */
+export class StoreError extends TypeError {
+  readonly code: StoreErrorCode;
+  readonly errorType = 'DynamoDB:DynamoDbException';
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/** A write's condition did not match the stored item (DynamoDB's `ConditionalCheckFailedException`). */
+export class ConditionalCheckFailedError extends Error {
+  readonly code = 'ERR_STORE_CONDITION_FAILED';
+  readonly errorType = 'DynamoDB:ConditionalCheckFailedException';
+  /**
+   * The item as stored when the check failed (`undefined` when absent), for resolvers that return
+   * it (AppSync's conditional-check-failed handler). Never put it into logs or messages unfiltered.
+   */
+  readonly item: Item | undefined;
+  constructor(item?: Item, options?: { cause?: unknown }) {
+    super('The conditional request failed', options);
+    this.name = 'ConditionalCheckFailedError';
+    this.item = item;
+  }
+}
+
+export function isConditionalCheckFailedError(value: unknown): value is ConditionalCheckFailedError {
+  return value instanceof ConditionalCheckFailedError;
+}
+
+export function isStoreError(value: unknown): value is StoreError {
+  return value instanceof StoreError;
+}

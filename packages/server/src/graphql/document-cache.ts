@@ -1,0 +1,32 @@
+import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { LRUCache } from './lru.js';
+
+export type PreparedDocument =
+  | { readonly ok: true; readonly document: DocumentNode }
+  | { readonly ok: false; readonly errors: readonly GraphQLError[] };
+
+/**
+ * Parses and validates each distinct query text once. Results, including validation errors, are
+ * kept in a bounded LRU: the schema does not change while a server runs.
+ */
+export function createDocumentCache(schema: GraphQLSchema, options: { max?: number } = {}) {
+  const cache = new LRUCache<string, PreparedDocument>(options.max ?? 1000);
+  return {
+    prepare(query: string): PreparedDocument {
+      const cached = cache.get(query);
+      if (cached) return cached;
+      let prepared: PreparedDocument;
+      try {
+        const document = parse(query);
+        const errors = validate(schema, document);
+        prepared = errors.length > 0 ? { ok: false, errors } : { ok: true, document };
+      } catch (error) {
+        prepared = { ok: false, errors: [error as GraphQLError] };
+      }
+      cache.set(query, prepared);
+      return prepared;
+    },
+  };
+}
+
+export type DocumentCache = ReturnType<typeof createDocumentCache>;

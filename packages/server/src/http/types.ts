@@ -1,0 +1,17 @@
+import type { PlainRequest } from '@gatehouse/core';
+
+export interface PlainResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array;
+}
+
+/** An extra HTTP route (identity endpoints, JWKS, …) served beside GraphQL. */
+export interface Route {
+  readonly method: 'GET' | 'POST';
+  /** Exact path, or a pattern tested against the path without its query string. */
+  readonly path: string | RegExp;
+  handle(request: PlainRequest & { readonly requestId: string }): Promise<PlainResponse> | PlainResponse;
+}
+
+export type RequestHandler = (request: PlainRequest) => Promise<PlainResponse>;

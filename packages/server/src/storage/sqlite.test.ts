@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StoreError } from '@gatehouse/core';
+import { describeDocumentStoreContract } from './document-store.contract.js';
+import { createSQLiteDocumentStore } from './sqlite.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'gatehouse-sqlite-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+const file = join(directory, 'contract.db');
+
+describeDocumentStoreContract('SQLite :memory:', async () => createSQLiteDocumentStore({ filename: ':memory:' }));
+describeDocumentStoreContract(
+  'SQLite file',
+  async () => createSQLiteDocumentStore({ filename: file }),
+  (store) => store.close(),
+  { sharedDatabase: true },
+);
+
+describe('createSQLiteDocumentStore', () => {
+  it('puts the database file in WAL mode with a busy timeout', async () => {
+    const filename = join(directory, 'wal.db');
+    const store = createSQLiteDocumentStore({ filename, busyTimeoutMs: 1234 });
+    await store.table('t', { partitionKey: 'id' });
+    const db = new Database(filename, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      db.close();
+      await store.close();
+    }
+  });
+
+  it('keeps items, indexes and schemas after the store is closed and reopened', async () => {
+    const filename = join(directory, 'reopen.db');
+    const schema = { partitionKey: 'id', indexes: { byOwner: { partitionKey: 'owner' } } };
+    const first = createSQLiteDocumentStore({ filename });
+    await (await first.table('things', schema)).put({ id: 'a', owner: 'ann', n: 1 });
+    await first.close();
+    const second = createSQLiteDocumentStore({ filename });
+    try {
+      await expect(second.table('things', { partitionKey: 'other' })).rejects.toThrow(StoreError);
+      const table = await second.table('things', schema);
+      expect(await table.get({ id: 'a' })).toEqual({ id: 'a', owner: 'ann', n: 1 });
+      expect((await table.query({ index: 'byOwner', partition: 'ann' })).items).toEqual([{ id: 'a', owner: 'ann', n: 1 }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('ends a page after maxEvaluatedPerPage items even when the filter keeps none', async () => {
+    const store = createSQLiteDocumentStore({ filename: ':memory:', maxEvaluatedPerPage: 10 });
+    try {
+      const table = await store.table('t', { partitionKey: 'pk', sortKey: 'sk' });
+      for (let i = 0; i < 25; i++) await table.put({ pk: 'p', sk: i, keep: i === 24 });
+      const filter = { keep: { eq: true } };
+      const first = await table.query({ partition: 'p', filter, limit: 5 });
+      expect(first.items).toEqual([]);
+      expect(first.nextToken).not.toBeNull();
+      const second = await table.query({ partition: 'p', filter, limit: 5, nextToken: first.nextToken });
+      expect(second.items).toEqual([]);
+      const third = await table.query({ partition: 'p', filter, limit: 5, nextToken: second.nextToken });
+      expect(third).toEqual({ items: [{ pk: 'p', sk: 24, keep: true }], nextToken: null });
+      const unlimited = await table.scan();
+      expect(unlimited.items).toHaveLength(10);
+      expect(unlimited.nextToken).not.toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('uses the index for a key condition on a global secondary index', async () => {
+    const filename = join(directory, 'plan.db');
+    const store = createSQLiteDocumentStore({ filename });
+    await store.table('t', { partitionKey: 'id', indexes: { byOwner: { partitionKey: 'owner', sortKey: 'at' } } });
+    await store.close();
+    const db = new Database(filename, { readonly: true });
+    try {
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN SELECT data FROM "doc_t" WHERE g0_pk = ? AND g0_sk > ? ORDER BY g0_sk, pk LIMIT 5`)
+        .all('ann', 'x') as { detail: string }[];
+      expect(plan.map((row) => row.detail).join('\n')).toContain('USING INDEX doc_t__g0');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('rejects invalid options by name', () => {
+    expect(() => createSQLiteDocumentStore({ filename: '' })).toThrow('"filename"');
+    expect(() => createSQLiteDocumentStore({ filename: ':memory:', busyTimeoutMs: -1 })).toThrow('"busyTimeoutMs"');
+    expect(() => createSQLiteDocumentStore({ filename: ':memory:', maxEvaluatedPerPage: 0 })).toThrow('"maxEvaluatedPerPage"');
+  });
+});
