@@ -10,6 +10,7 @@ export default defineConfig({
       '@gatehouse/server': src('server'),
       '@gatehouse/identity': src('identity'),
       '@gatehouse/cli': src('cli'),
+      '@gatehouse/client': src('client'),
     },
   },
   test: {

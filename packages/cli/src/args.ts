@@ -12,7 +12,12 @@ export function usageErrors<T>(parse: () => T): T {
   }
 }
 
-export function integerOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+export function integerOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(number) || number < min || number > max) {

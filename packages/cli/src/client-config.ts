@@ -61,7 +61,13 @@ export function amplifyConfiguration(input: ClientConfigInput): Record<string, u
           Version: '0.1.0',
           IdentityManager: { Default: {} },
           CredentialsProvider: {
-            CognitoIdentity: { Default: { PoolId: identity.identityPoolId, Region: input.region, Endpoint: identity.identityPoolEndpoint } },
+            CognitoIdentity: {
+              Default: {
+                PoolId: identity.identityPoolId,
+                Region: input.region,
+                Endpoint: identity.identityPoolEndpoint,
+              },
+            },
           },
           CognitoUserPool: {
             Default: {

@@ -9,7 +9,12 @@ import {
   listen,
   type RequestHandler,
 } from '@gatehouse/server';
-import { amplifyConfiguration, amplifyOutputs, amplifyResources, type ClientConfigInput } from './client-config.js';
+import {
+  amplifyConfiguration,
+  amplifyOutputs,
+  amplifyResources,
+  type ClientConfigInput,
+} from './client-config.js';
 import { UsageError } from './usage-error.js';
 import { databaseFile, loadConfig, runtimeFile, writeJSON } from './workspace.js';
 
@@ -52,7 +57,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     (request) =>
       handle
         ? handle(request)
-        : Promise.resolve({ status: 503, headers: { 'content-type': 'text/plain; charset=UTF-8' }, body: 'starting' }),
+        : Promise.resolve({
+            status: 503,
+            headers: { 'content-type': 'text/plain; charset=UTF-8' },
+            body: 'starting',
+          }),
     { host: options.host, port: options.port, logger: options.logger },
   );
   const store = createSQLiteDocumentStore({ filename: join(dataDir, databaseFile) });
@@ -159,6 +168,9 @@ async function clientConfigAPIKey(
   } catch {
     // No previous config: first start in this data dir.
   }
-  const created = await identity.apiKeys.create({ expiresInDays: 7, description: 'Client config key (gatehouse dev)' });
+  const created = await identity.apiKeys.create({
+    expiresInDays: 7,
+    description: 'Client config key (gatehouse dev)',
+  });
   return { key: created.id, created: true };
 }

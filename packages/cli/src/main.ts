@@ -47,7 +47,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gatehouse ${name}: ${error.message}\n`);
       return 2;
     }
-    process.stderr.write(`gatehouse ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `gatehouse ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -84,7 +84,9 @@ export async function openWorkspace(flags: {
   const config = configPath === undefined ? undefined : await loadConfig(configPath);
   const runtime = await readRuntimeInfo(dataDir);
   if (!existsSync(join(dataDir, databaseFile))) {
-    throw new UsageError(`No Gatehouse data in "${dataDir}": start "gatehouse dev" once, or pass "--data DIR".`);
+    throw new UsageError(
+      `No Gatehouse data in "${dataDir}": start "gatehouse dev" once, or pass "--data DIR".`,
+    );
   }
   const region = config?.config.region ?? runtime?.region ?? 'us-east-1';
   const accountId = config?.config.accountId ?? runtime?.accountId ?? '123456789012';
@@ -95,7 +97,9 @@ export async function openWorkspace(flags: {
     region,
     accountId,
     issuerBaseUrl: runtime ? new URL(runtime.url).origin : 'http://127.0.0.1:4000',
-    ...(flags.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: flags.credentialLifetimeSeconds } : {}),
+    ...(flags.credentialLifetimeSeconds !== undefined
+      ? { credentialLifetimeSeconds: flags.credentialLifetimeSeconds }
+      : {}),
   });
   return { dataDir, config, region, accountId, store, identity, close: () => store.close() };
 }

@@ -4,6 +4,10 @@
  */
 
 export type Item = Record<string, unknown>;
+/**
+ * Exactly the table's key attributes. A key value is a non-empty, well-formed string or a finite
+ * number; numbers sort numerically and before strings, strings sort by their UTF-8 bytes.
+ */
 export type Key = Record<string, string | number>;
 
 export interface IndexSchema {
@@ -56,13 +60,20 @@ export interface QueryInput {
   /** Value of the (index's) partition key. */
   readonly partition: string | number;
   readonly sort?: SortKeyCondition | undefined;
+  /** Applied after the key condition; items it rejects are skipped, not counted by `limit`. */
   readonly filter?: Condition | undefined;
+  /**
+   * Most items returned (a positive integer). Unlike DynamoDB, items the filter rejects do not
+   * count: a page is short only at the end or when the adapter's per-page read cap is reached.
+   */
   readonly limit?: number | undefined;
+  /** The `nextToken` of the previous page of this same query (same index, partition, direction). */
   readonly nextToken?: string | null | undefined;
   /** Ascending by sort key when true (default). */
   readonly forward?: boolean | undefined;
 }
 
+/** Like `QueryInput` over the whole table; the order of a scan is the adapter's own. */
 export interface ScanInput {
   readonly filter?: Condition | undefined;
   readonly limit?: number | undefined;
@@ -71,6 +82,10 @@ export interface ScanInput {
 
 export interface Page {
   readonly items: Item[];
+  /**
+   * Opaque position after the last item read; `null` exactly when nothing is left to read. An
+   * invalid or foreign token makes the next call throw `StoreError` `ERR_STORE_INVALID_NEXT_TOKEN`.
+   */
   readonly nextToken: string | null;
 }
 

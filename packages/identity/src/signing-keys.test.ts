@@ -19,7 +19,7 @@ function setup() {
 }
 
 async function verifies(jwks: { keys: object[] }, token: string): Promise<boolean> {
-  const keySet = createLocalJWKSet(jwks as Parameters<typeof createLocalJWKSet>[0]);
+  const keySet = createLocalJWKSet(jwks);
   return compactVerify(token, keySet, { algorithms: ['RS256'] }).then(
     () => true,
     () => false,

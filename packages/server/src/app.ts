@@ -42,10 +42,16 @@ export interface GatehouseApp {
 export async function createGatehouseApp(options: GatehouseAppOptions): Promise<GatehouseApp> {
   const { config, logger } = options;
   const providers = buildProviders(config, options.providers);
-  const { schema, tables: authTables, warnings } = loadSchema(options.sdl, {
+  const {
+    schema,
+    tables: authTables,
+    warnings,
+  } = loadSchema(options.sdl, {
     defaultProvider: providers.defaultProvider,
     providers: [...providers.all],
-    ...(config.userPoolConfig?.defaultAction !== undefined ? { defaultAction: config.userPoolConfig.defaultAction } : {}),
+    ...(config.userPoolConfig?.defaultAction !== undefined
+      ? { defaultAction: config.userPoolConfig.defaultAction }
+      : {}),
     ...(config.strictSchema !== undefined ? { strictSchema: config.strictSchema } : {}),
     logger,
   });
@@ -54,17 +60,23 @@ export async function createGatehouseApp(options: GatehouseAppOptions): Promise<
     documentTables[name] = await options.store.table(name, tableSchema);
   }
   installFieldResolvers(schema, {
-    authorize: (principal, typeName, fieldName, isRoot) => authorizeField(authTables, principal, typeName, fieldName, isRoot),
+    authorize: (principal, typeName, fieldName, isRoot) =>
+      authorizeField(authTables, principal, typeName, fieldName, isRoot),
     resolvers: await loadResolvers(options.resolversDir, schema),
     tables: documentTables,
     util: createResolverUtil(options.now),
   });
-  const api = { region: options.providers.region, accountId: options.providers.accountId, apiId: options.providers.apiId };
+  const api = {
+    region: options.providers.region,
+    accountId: options.providers.accountId,
+    apiId: options.providers.apiId,
+  };
   const graphql = createGraphQLEndpoint({
     schema,
     providers: providers.set,
     checkIAMRootFields: (authenticated, fields) => {
-      if (authenticated.principal.mode === 'AWS_IAM') assertRootFieldsAllowed(authenticated.principal.policy, api, fields);
+      if (authenticated.principal.mode === 'AWS_IAM')
+        assertRootFieldsAllowed(authenticated.principal.policy, api, fields);
     },
     logger,
   });

@@ -18,14 +18,18 @@ function describe(key: APIKey): string {
 
 /** `gatehouse api-keys create|list|delete|extend`. */
 export async function apiKeysCommand(args: string[]): Promise<void> {
-  const { values, positionals } = usageErrors(() => parseArgs({ args, options: options, allowPositionals: true, strict: true }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args, options: options, allowPositionals: true, strict: true }),
+  );
   const action = requirePositional(positionals, 0, 'action: create, list, delete or extend');
   if (!['create', 'list', 'delete', 'extend'].includes(action)) {
     throw new UsageError(`Unknown action "${action}"; expected create, list, delete or extend.`);
   }
   const days = integerOption(values['expires-in-days'], 'expires-in-days', 1, 365);
-  const id = action === 'delete' || action === 'extend' ? requirePositional(positionals, 1, 'API key id') : undefined;
-  if (action === 'extend' && days === undefined) throw new UsageError('"--expires-in-days" is required for "extend".');
+  const id =
+    action === 'delete' || action === 'extend' ? requirePositional(positionals, 1, 'API key id') : undefined;
+  if (action === 'extend' && days === undefined)
+    throw new UsageError('"--expires-in-days" is required for "extend".');
   const workspace = await openWorkspace(values);
   try {
     const keys = workspace.identity.apiKeys;

@@ -13,8 +13,11 @@ const options = {
 
 /** `gatehouse credentials (--guest | --user NAME)`: temporary IAM credentials of the local identity pool. */
 export async function credentialsCommand(args: string[]): Promise<void> {
-  const { values } = usageErrors(() => parseArgs({ args, options: options, allowPositionals: true, strict: true }));
-  if (values.guest === (values.user !== undefined)) throw new UsageError('Give exactly one of "--guest" or "--user NAME".');
+  const { values } = usageErrors(() =>
+    parseArgs({ args, options: options, allowPositionals: true, strict: true }),
+  );
+  if (values.guest === (values.user !== undefined))
+    throw new UsageError('Give exactly one of "--guest" or "--user NAME".');
   const lifetimeSeconds = integerOption(values['expires-in'], 'expires-in', 1, 43_200);
   const workspace = await openWorkspace({ ...values, credentialLifetimeSeconds: lifetimeSeconds });
   try {

@@ -13,10 +13,18 @@ const options = {
 
 /** `gatehouse dev`: serves until SIGINT/SIGTERM, then stops cleanly. */
 export async function devCommand(args: string[]): Promise<void> {
-  const { values } = usageErrors(() => parseArgs({ args, options: options, allowPositionals: true, strict: true }));
+  const { values } = usageErrors(() =>
+    parseArgs({ args, options: options, allowPositionals: true, strict: true }),
+  );
   const port = integerOption(values.port, 'port', 0, 65_535) ?? 4000;
   const logger = createConsoleLogger();
-  const server = await startDevServer({ configPath: values.config, dataDir: values.data, host: values.host, port, logger });
+  const server = await startDevServer({
+    configPath: values.config,
+    dataDir: values.data,
+    host: values.host,
+    port,
+    logger,
+  });
   const { settings } = server.identity;
   const lines = [
     `GraphQL:          ${server.graphqlUrl}`,

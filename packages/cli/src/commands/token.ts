@@ -16,7 +16,9 @@ const options = {
  * issued straight from the local store, a development convenience like signing in as that user.
  */
 export async function tokenCommand(args: string[]): Promise<void> {
-  const { values, positionals } = usageErrors(() => parseArgs({ args, options: options, allowPositionals: true, strict: true }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args, options: options, allowPositionals: true, strict: true }),
+  );
   const name = requirePositional(positionals, 0, 'user name');
   const expiresInSeconds = integerOption(values['expires-in'], 'expires-in', 1, 86_400);
   const workspace = await openWorkspace(values);
@@ -32,8 +34,17 @@ export async function tokenCommand(args: string[]): Promise<void> {
       return;
     }
     const tokens = await pool.issueTokens(name, { expiresInSeconds });
-    const view = { idToken: tokens.idToken, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
-    output(values.json, view, () => `ID token:\n${view.idToken}\n\nAccess token:\n${view.accessToken}\n\nRefresh token:\n${view.refreshToken}`);
+    const view = {
+      idToken: tokens.idToken,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+    };
+    output(
+      values.json,
+      view,
+      () =>
+        `ID token:\n${view.idToken}\n\nAccess token:\n${view.accessToken}\n\nRefresh token:\n${view.refreshToken}`,
+    );
   } finally {
     await workspace.close();
   }

@@ -13,7 +13,12 @@ const options = {
 } as const;
 
 function view(user: LocalUser) {
-  return { username: user.username, sub: user.sub, groups: [...user.groups], attributes: { ...user.attributes } };
+  return {
+    username: user.username,
+    sub: user.sub,
+    groups: [...user.groups],
+    attributes: { ...user.attributes },
+  };
 }
 
 function describe(user: LocalUser): string {
@@ -33,7 +38,9 @@ function parseAttributes(entries: string[] | undefined): Record<string, string> 
 
 /** `gatehouse users create|list|delete`. */
 export async function usersCommand(args: string[]): Promise<void> {
-  const { values, positionals } = usageErrors(() => parseArgs({ args, options: options, allowPositionals: true, strict: true }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args, options: options, allowPositionals: true, strict: true }),
+  );
   const action = requirePositional(positionals, 0, 'action: create, list or delete');
   if (!['create', 'list', 'delete'].includes(action)) {
     throw new UsageError(`Unknown action "${action}"; expected create, list or delete.`);
@@ -55,11 +62,16 @@ export async function usersCommand(args: string[]): Promise<void> {
       const users: LocalUser[] = [];
       let nextToken: string | null = null;
       do {
-        const page: { users: LocalUser[]; nextToken: string | null } = await pool.listUsers({ limit: 60, nextToken });
+        const page: { users: LocalUser[]; nextToken: string | null } = await pool.listUsers({
+          limit: 60,
+          nextToken,
+        });
         users.push(...page.users);
         nextToken = page.nextToken;
       } while (nextToken);
-      output(values.json, users.map(view), () => (users.length === 0 ? 'No users.' : users.map(describe).join('\n')));
+      output(values.json, users.map(view), () =>
+        users.length === 0 ? 'No users.' : users.map(describe).join('\n'),
+      );
     } else {
       await pool.deleteUser(name as string);
       output(values.json, { deleted: true }, () => 'Deleted.');
@@ -71,9 +83,12 @@ export async function usersCommand(args: string[]): Promise<void> {
 
 /** `gatehouse groups add|remove NAME GROUP`. */
 export async function groupsCommand(args: string[]): Promise<void> {
-  const { values, positionals } = usageErrors(() => parseArgs({ args, options: dataOptions, allowPositionals: true, strict: true }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args, options: dataOptions, allowPositionals: true, strict: true }),
+  );
   const action = requirePositional(positionals, 0, 'action: add or remove');
-  if (action !== 'add' && action !== 'remove') throw new UsageError(`Unknown action "${action}"; expected add or remove.`);
+  if (action !== 'add' && action !== 'remove')
+    throw new UsageError(`Unknown action "${action}"; expected add or remove.`);
   const name = requirePositional(positionals, 1, 'user name');
   const group = requirePositional(positionals, 2, 'group name');
   const workspace = await openWorkspace(values);

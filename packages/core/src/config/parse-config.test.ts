@@ -79,7 +79,7 @@ const good = {
 };
 
 type Json = Record<string, unknown>;
-const clone = (): Json => structuredClone(good) as Json;
+const clone = (): Json => structuredClone(good);
 const additional = (config: Json): Json[] => config['additionalAuthenticationProviders'] as Json[];
 
 function expectConfigError(raw: unknown, field: string, message?: string): ConfigError {
@@ -513,7 +513,12 @@ describe('parseConfig: document tables and the built-in OIDC issuer', () => {
   it('keeps document tables with their keys and indexes', () => {
     const config = parseConfig({
       ...minimal,
-      tables: { Posts: { partitionKey: 'id', indexes: { byAuthor: { partitionKey: 'author', sortKey: 'createdAt' } } } },
+      tables: {
+        Posts: {
+          partitionKey: 'id',
+          indexes: { byAuthor: { partitionKey: 'author', sortKey: 'createdAt' } },
+        },
+      },
     });
     expect(config.tables).toEqual({
       Posts: { partitionKey: 'id', indexes: { byAuthor: { partitionKey: 'author', sortKey: 'createdAt' } } },
@@ -522,7 +527,10 @@ describe('parseConfig: document tables and the built-in OIDC issuer', () => {
 
   it('names the table field that is wrong', () => {
     expectConfigError({ ...minimal, tables: { Posts: {} } }, 'tables.Posts.partitionKey');
-    expectConfigError({ ...minimal, tables: { Posts: { partitionKey: 'id', sortkey: 'x' } } }, 'tables.Posts.sortkey');
+    expectConfigError(
+      { ...minimal, tables: { Posts: { partitionKey: 'id', sortkey: 'x' } } },
+      'tables.Posts.sortkey',
+    );
     expectConfigError({ ...minimal, tables: { '1bad': { partitionKey: 'id' } } }, 'tables.1bad');
     expectConfigError(
       { ...minimal, tables: { Posts: { partitionKey: 'id', indexes: { byAuthor: { partitionKey: 7 } } } } },

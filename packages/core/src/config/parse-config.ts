@@ -548,7 +548,10 @@ const attributeNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 function attributeName(value: unknown, field: string): string {
   if (typeof value !== 'string' || !attributeNamePattern.test(value)) {
-    throw new ConfigError(field, 'must be an attribute name (letters, digits and "_", not starting with a digit).');
+    throw new ConfigError(
+      field,
+      'must be an attribute name (letters, digits and "_", not starting with a digit).',
+    );
   }
   return value;
 }
@@ -570,7 +573,10 @@ function parseTables(value: unknown): Record<string, TableSchema> {
   for (const [name, entry] of Object.entries(raw)) {
     const field = `tables.${name}`;
     if (!tableNamePattern.test(name)) {
-      throw new ConfigError(field, 'must be named with a letter followed by letters, digits or "_" (at most 64).');
+      throw new ConfigError(
+        field,
+        'must be named with a letter followed by letters, digits or "_" (at most 64).',
+      );
     }
     const base = parseIndexSchema(entry, field, ['indexes']);
     const indexesRaw = (entry as Obj)['indexes'];

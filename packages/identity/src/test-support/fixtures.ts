@@ -43,9 +43,7 @@ export function createInstallKey(): Uint8Array {
 
 export const strongPassword = 'Correct-Horse-9';
 
-export async function createTestUserPool(
-  overrides: Partial<LocalUserPoolOptions> = {},
-): Promise<{
+export async function createTestUserPool(overrides: Partial<LocalUserPoolOptions> = {}): Promise<{
   pool: LocalUserPool;
   store: DocumentStore;
   installKey: Uint8Array;

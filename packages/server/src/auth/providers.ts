@@ -93,7 +93,10 @@ export function buildProviders(config: GatehouseConfig, deps: ProviderDependenci
         const lambdaConfig = entry.lambdaAuthorizerConfig;
         if (!lambdaConfig) throw new TypeError('AWS_LAMBDA needs "lambdaAuthorizerConfig".');
         provider = lambda = createLambdaProvider({
-          invoker: createAuthorizerInvoker(resolveAuthorizerUri(lambdaConfig.authorizerUri, deps.configDir), deps.fetch),
+          invoker: createAuthorizerInvoker(
+            resolveAuthorizerUri(lambdaConfig.authorizerUri, deps.configDir),
+            deps.fetch,
+          ),
           region: deps.region,
           accountId: deps.accountId,
           apiId: deps.apiId,
@@ -112,12 +115,14 @@ export function buildProviders(config: GatehouseConfig, deps: ProviderDependenci
         const pool = entry.userPoolConfig;
         if (!pool) throw new TypeError('AMAZON_COGNITO_USER_POOLS needs "userPoolConfig".');
         const local = pool.userPoolId === 'local';
-        if (local && !deps.localUserPool) throw new TypeError('"userPoolId": "local" needs the built-in user pool.');
+        if (local && !deps.localUserPool)
+          throw new TypeError('"userPoolId": "local" needs the built-in user pool.');
         const userPoolId = local && deps.localUserPool ? deps.localUserPool.userPoolId : pool.userPoolId;
         const issuer =
           local && deps.localUserPool
             ? deps.localUserPool.issuer
-            : (pool.issuer ?? `https://cognito-idp.${pool.awsRegion ?? deps.region}.amazonaws.com/${pool.userPoolId}`);
+            : (pool.issuer ??
+              `https://cognito-idp.${pool.awsRegion ?? deps.region}.amazonaws.com/${pool.userPoolId}`);
         const keys =
           local && deps.localUserPool
             ? deps.localUserPool.keys
@@ -144,7 +149,8 @@ export function buildProviders(config: GatehouseConfig, deps: ProviderDependenci
         const oidc = entry.openIDConnectConfig;
         if (!oidc) throw new TypeError('OPENID_CONNECT needs "openIDConnectConfig".');
         const local = oidc.issuer === 'local';
-        if (local && !deps.localOIDC) throw new TypeError('"issuer": "local" needs the built-in OIDC issuer.');
+        if (local && !deps.localOIDC)
+          throw new TypeError('"issuer": "local" needs the built-in OIDC issuer.');
         const issuer = local && deps.localOIDC ? deps.localOIDC.issuer : oidc.issuer;
         provider = createOIDCProvider({
           issuer,

@@ -14,7 +14,10 @@ export interface ProviderSet {
  * (appsync-auth.md §2). A failed verification never falls back to another provider.
  * `headers` are lowercase-keyed.
  */
-export function selectProvider(headers: Readonly<Record<string, string>>, providers: ProviderSet): AuthProvider | GatehouseError {
+export function selectProvider(
+  headers: Readonly<Record<string, string>>,
+  providers: ProviderSet,
+): AuthProvider | GatehouseError {
   const apiKey = headers['x-api-key'];
   if (apiKey && providers.apiKey) return providers.apiKey;
   const authorization = headers['authorization'];
@@ -36,5 +39,7 @@ export function selectProvider(headers: Readonly<Record<string, string>>, provid
     }
     return authError('ERR_AUTH_NO_CREDENTIAL');
   }
-  return providers.jwtByIssuer.size > 0 ? authError('ERR_AUTH_JWT_UNPARSEABLE') : authError('ERR_AUTH_NO_CREDENTIAL');
+  return providers.jwtByIssuer.size > 0
+    ? authError('ERR_AUTH_JWT_UNPARSEABLE')
+    : authError('ERR_AUTH_NO_CREDENTIAL');
 }

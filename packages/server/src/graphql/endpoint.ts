@@ -61,21 +61,25 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       const prepared = documents.prepare(params.query);
       // The authorizer sees the document as sent; callers it refuses learn nothing about the schema.
       if (provider.mode === 'AWS_LAMBDA') authenticated = await provider.authenticate(authRequest);
-      if (!authenticated) throw new GatehouseError('ERR_AUTH_NO_CREDENTIAL', 'No provider authenticated the request.');
+      if (!authenticated)
+        throw new GatehouseError('ERR_AUTH_NO_CREDENTIAL', 'No provider authenticated the request.');
       if (!prepared.ok) {
-        return jsonResponse(200, { data: null, errors: prepared.errors.map((e) => formatGraphQLError(e)) }, requestId);
+        return jsonResponse(
+          200,
+          { data: null, errors: prepared.errors.map((e) => formatGraphQLError(e)) },
+          requestId,
+        );
       }
       const operation = selectOperation(prepared.document, params.operationName);
       if (typeof operation === 'string') return badRequest(operation, requestId);
 
       if (authenticated.principal.mode === 'AWS_IAM' && options.checkIAMRootFields) {
-        const rootType =
-          operation.operation === 'query'
-            ? schema.getQueryType()
-            : operation.operation === 'mutation'
-              ? schema.getMutationType()
-              : schema.getSubscriptionType();
-        if (rootType) options.checkIAMRootFields(authenticated, rootFieldsOf(prepared.document, operation, rootType.name));
+        const rootType = schema.getRootType(operation.operation);
+        if (rootType)
+          options.checkIAMRootFields(
+            authenticated,
+            rootFieldsOf(prepared.document, operation, rootType.name),
+          );
       }
 
       const contextValue: ExecutionContext = {
@@ -92,7 +96,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         contextValue,
       });
       const body: Record<string, unknown> = { data: result.data ?? null };
-      if (result.errors && result.errors.length > 0) body.errors = result.errors.map((e) => formatGraphQLError(e));
+      if (result.errors && result.errors.length > 0)
+        body.errors = result.errors.map((e) => formatGraphQLError(e));
       return jsonResponse(200, body, requestId);
     } catch (error) {
       if (isGatehouseError(error)) return errorResponse(error, requestId);

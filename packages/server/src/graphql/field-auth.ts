@@ -25,7 +25,12 @@ export class UnauthorizedFieldError extends Error {
   }
 }
 
-export type FieldAuthorizer = (principal: Principal, typeName: string, fieldName: string, isRootField: boolean) => boolean;
+export type FieldAuthorizer = (
+  principal: Principal,
+  typeName: string,
+  fieldName: string,
+  isRootField: boolean,
+) => boolean;
 
 export interface InstallOptions {
   readonly authorize: FieldAuthorizer;
@@ -51,12 +56,12 @@ export function installFieldResolvers(schema: GraphQLSchema, options: InstallOpt
     const isRoot = roots.has(type.name);
     for (const field of Object.values(type.getFields())) {
       const userResolver = options.resolvers.get(`${type.name}.${field.name}`);
-      const inner: GraphQLFieldResolver<unknown, ExecutionContext> = userResolver
+      const inner: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = userResolver
         ? (source, args, context, info) => userResolver(resolverContext(source, args, context, info, options))
         : defaultFieldResolver;
       const typeName = type.name;
       const fieldName = field.name;
-      field.resolve = (source, args, context: ExecutionContext, info) => {
+      field.resolve = (source, args: Record<string, unknown>, context: ExecutionContext, info) => {
         if (!options.authorize(context.principal, typeName, fieldName, isRoot)) {
           throw new UnauthorizedFieldError(fieldName, typeName);
         }

@@ -17,11 +17,14 @@ interface ErrorFields {
 }
 
 function fieldsOf(error: GraphQLError): ErrorFields {
-  const original = error.originalError as (Error & ErrorFields) | undefined;
-  return original ?? {};
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widening to the optional fields
+  return (error.originalError as (Error & ErrorFields) | undefined) ?? {};
 }
 
-export function formatGraphQLError(error: GraphQLError, defaultErrorType: string | null = null): AppSyncGraphQLError {
+export function formatGraphQLError(
+  error: GraphQLError,
+  defaultErrorType: string | null = null,
+): AppSyncGraphQLError {
   const fields = fieldsOf(error);
   const errorType = typeof fields.errorType === 'string' ? fields.errorType : defaultErrorType;
   return {

@@ -14,7 +14,11 @@ export function parseGraphQLBody(body: Uint8Array): GraphQLParams | string {
   if (typeof value !== 'object' || value === null) return 'The request body must be a JSON object.';
   const { query, variables, operationName } = value as Record<string, unknown>;
   if (typeof query !== 'string' || query.trim() === '') return 'The request body has no "query" string.';
-  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+  if (
+    variables !== undefined &&
+    variables !== null &&
+    (typeof variables !== 'object' || Array.isArray(variables))
+  ) {
     return '"variables" must be a JSON object.';
   }
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {

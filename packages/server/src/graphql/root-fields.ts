@@ -6,7 +6,10 @@ export interface RootField {
 }
 
 /** Finds the operation a request runs: by name, or the only one. */
-export function selectOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode | string {
+export function selectOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+): OperationDefinitionNode | string {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
@@ -24,7 +27,11 @@ export function selectOperation(document: DocumentNode, operationName: string | 
  * The root fields an operation selects, through fragment spreads and inline fragments, without
  * introspection fields. IAM policies are checked on these (appsync-auth.md §3.4 step 7).
  */
-export function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode, rootTypeName: string): RootField[] {
+export function rootFieldsOf(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rootTypeName: string,
+): RootField[] {
   const fragments = new Map(
     document.definitions.flatMap((definition) =>
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],

@@ -43,7 +43,11 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       }
       if (path === graphqlPath) return await options.graphql(request, requestId);
       if (path === '/ping' && request.method === 'GET') {
-        return { status: 200, headers: { ...baseHeaders(requestId), 'content-type': 'text/plain; charset=UTF-8' }, body: 'healthy' };
+        return {
+          status: 200,
+          headers: { ...baseHeaders(requestId), 'content-type': 'text/plain; charset=UTF-8' },
+          body: 'healthy',
+        };
       }
       for (const route of routes) {
         const matches = typeof route.path === 'string' ? route.path === path : route.path.test(path);
@@ -51,7 +55,9 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       }
       return jsonResponse(
         404,
-        { errors: [{ errorType: 'NotFoundException', message: `No route for ${request.method} "${path}".` }] },
+        {
+          errors: [{ errorType: 'NotFoundException', message: `No route for ${request.method} "${path}".` }],
+        },
         requestId,
         { 'x-amzn-errortype': 'NotFoundException' },
       );

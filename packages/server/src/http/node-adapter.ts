@@ -46,7 +46,13 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 /** `X-Forwarded-For` entries, then the TCP peer, as AppSync reports `sourceIp`. */
 function sourceIpOf(req: IncomingMessage): string[] {
   const forwarded = req.headers['x-forwarded-for'];
-  const entries = typeof forwarded === 'string' ? forwarded.split(',').map((part) => part.trim()).filter(Boolean) : [];
+  const entries =
+    typeof forwarded === 'string'
+      ? forwarded
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : [];
   const peer = req.socket.remoteAddress;
   return peer ? [...entries, peer] : entries;
 }
@@ -90,8 +96,14 @@ export interface Listening {
 }
 
 /** Serves a handler over `node:http` on `host:port` (port 0 picks a free port). */
-export async function listen(handler: RequestHandler, options: { host: string; port: number; logger: Logger }): Promise<Listening> {
-  const server = createServer({ maxHeaderSize: maxHeaderBytes, keepAliveTimeout: 5000 }, toNodeListener(handler, options.logger));
+export async function listen(
+  handler: RequestHandler,
+  options: { host: string; port: number; logger: Logger },
+): Promise<Listening> {
+  const server = createServer(
+    { maxHeaderSize: maxHeaderBytes, keepAliveTimeout: 5000 },
+    toNodeListener(handler, options.logger),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -13,7 +13,12 @@ export function baseHeaders(requestId: string): Record<string, string> {
   };
 }
 
-export function jsonResponse(status: number, body: unknown, requestId: string, extra: Record<string, string> = {}): PlainResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  requestId: string,
+  extra: Record<string, string> = {},
+): PlainResponse {
   return { status, headers: { ...baseHeaders(requestId), ...extra }, body: JSON.stringify(body) };
 }
 

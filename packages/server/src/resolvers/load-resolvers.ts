@@ -10,7 +10,10 @@ const resolverFile = /^([_A-Za-z][_0-9A-Za-z]*)\.([_A-Za-z][_0-9A-Za-z]*)\.(mjs|
  * Loads `resolvers/<Type>.<field>.mjs` modules (default export `(ctx) => value`). A file that
  * names no field of the schema, or exports no function, stops start-up with a message naming it.
  */
-export async function loadResolvers(dir: string | undefined, schema: GraphQLSchema): Promise<Map<string, ResolverFunction>> {
+export async function loadResolvers(
+  dir: string | undefined,
+  schema: GraphQLSchema,
+): Promise<Map<string, ResolverFunction>> {
   const resolvers = new Map<string, ResolverFunction>();
   if (dir === undefined) return resolvers;
   let names: string[];

@@ -352,5 +352,5 @@ function setResolver(
   if (!isObjectType(type)) throw new TypeError(`"${typeName}" is not an object type.`);
   const field = type.getFields()[fieldName];
   if (field === undefined) throw new TypeError(`"${typeName}.${fieldName}" does not exist.`);
-  field.resolve = (source, args) => resolve(source, args);
+  field.resolve = (source, args: Record<string, unknown>) => resolve(source, args);
 }

@@ -52,8 +52,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A lone UTF-16 surrogate: not encodable as UTF-8, so SQLite would store invalid bytes. */
+const loneSurrogate = /\p{Surrogate}/u;
+
+/** A key value: a non-empty, well-formed string or a finite number. */
 export function isKeyValue(value: unknown): value is KeyValue {
-  return (typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value));
+  if (typeof value === 'number') return Number.isFinite(value);
+  return typeof value === 'string' && value !== '' && !loneSurrogate.test(value);
 }
 
 /** Orders strings by their UTF-8 bytes (that is, by code point), as DynamoDB and SQLite do. */
@@ -171,7 +176,8 @@ function compileOperator(attribute: string, operator: AttributeOperator, operand
     }
     case 'contains':
     case 'notContains': {
-      if (operand === null || operand === undefined) throw invalid(`The operand of ${what} must not be null.`);
+      if (operand === null || operand === undefined)
+        throw invalid(`The operand of ${what} must not be null.`);
       return operator === 'contains'
         ? (item) => contains(item[attribute], operand)
         : (item) => !contains(item[attribute], operand);
@@ -183,7 +189,8 @@ function compileOperator(attribute: string, operator: AttributeOperator, operand
     case 'in': {
       if (!Array.isArray(operand)) throw invalid(`The operand of ${what} must be a list.`);
       const options: unknown[] = operand;
-      return (item) => item[attribute] !== undefined && options.some((option) => deepEqual(item[attribute], option));
+      return (item) =>
+        item[attribute] !== undefined && options.some((option) => deepEqual(item[attribute], option));
     }
   }
 }
@@ -254,7 +261,7 @@ export type ParsedSortKeyCondition =
 /** Validates a sort-key condition: exactly one operator with key-typed operands. */
 export function parseSortKeyCondition(condition: SortKeyCondition): ParsedSortKeyCondition {
   if (!isPlainObject(condition)) throw invalid('A sort key condition must be an object.');
-  const entries = Object.entries(condition).filter(([, v]) => v !== undefined);
+  const entries = Object.entries(condition as Record<string, unknown>).filter(([, v]) => v !== undefined);
   const first = entries[0];
   if (entries.length !== 1 || first === undefined) {
     throw invalid('A sort key condition must have exactly one operator.');
@@ -264,7 +271,8 @@ export function parseSortKeyCondition(condition: SortKeyCondition): ParsedSortKe
   const what = `the sort key operator "${op}"`;
   if (op === 'between') {
     const [low, high] = betweenBounds(operand, what);
-    if (!isKeyValue(low) || !isKeyValue(high)) throw invalid(`The bounds of ${what} must not be empty strings.`);
+    if (!isKeyValue(low) || !isKeyValue(high))
+      throw invalid(`The bounds of ${what} must not be empty strings.`);
     return { op, value: [low, high] };
   }
   if (op === 'beginsWith') {
@@ -273,13 +281,17 @@ export function parseSortKeyCondition(condition: SortKeyCondition): ParsedSortKe
     }
     return { op, value: operand };
   }
-  if (!isKeyValue(operand)) throw invalid(`The operand of ${what} must be a non-empty string or a finite number.`);
+  if (!isKeyValue(operand))
+    throw invalid(`The operand of ${what} must be a non-empty string or a finite number.`);
   return { op: op as 'eq' | 'lt' | 'le' | 'gt' | 'ge', value: operand };
 }
 
 /** Whether a stored sort-key value matches a sort-key condition (DynamoDB key-condition semantics). */
-export function matchesSortKey(condition: SortKeyCondition | ParsedSortKeyCondition, value: KeyValue): boolean {
-  const parsed = 'op' in condition ? (condition as ParsedSortKeyCondition) : parseSortKeyCondition(condition);
+export function matchesSortKey(
+  condition: SortKeyCondition | ParsedSortKeyCondition,
+  value: KeyValue,
+): boolean {
+  const parsed = 'op' in condition ? condition : parseSortKeyCondition(condition);
   switch (parsed.op) {
     case 'beginsWith':
       return typeof value === 'string' && value.startsWith(parsed.value);

@@ -95,7 +95,13 @@ export function describeDocumentStoreContract(
     describe('items', () => {
       it('gets what it puts, by partition key', () =>
         withTable(simple, async (table) => {
-          const item = { id: 'a', name: 'Ada', tags: ['x', 'y'], nested: { deep: [1, { n: null }] }, on: true };
+          const item = {
+            id: 'a',
+            name: 'Ada',
+            tags: ['x', 'y'],
+            nested: { deep: [1, { n: null }] },
+            on: true,
+          };
           await table.put(item);
           expect(await table.get({ id: 'a' })).toEqual(item);
           expect(await table.get({ id: 'b' })).toBeUndefined();
@@ -166,7 +172,7 @@ export function describeDocumentStoreContract(
 
       it('rejects key values that are not non-empty strings or finite numbers', () =>
         withTable(simple, async (table) => {
-          for (const id of [true, {}, [], '', Number.NaN, Number.POSITIVE_INFINITY]) {
+          for (const id of [true, {}, [], '', Number.NaN, Number.POSITIVE_INFINITY, 'a\ud800', '\udc00b']) {
             await expectStoreError(table.put({ id }), 'ERR_STORE_INVALID_ITEM');
           }
           await expectStoreError(table.get({ id: '' }), 'ERR_STORE_INVALID_KEY');
@@ -184,7 +190,10 @@ export function describeDocumentStoreContract(
       it('rejects an item holding a number that is not finite', () =>
         withTable(simple, async (table) => {
           await expectStoreError(table.put({ id: 'a', n: Number.NaN }), 'ERR_STORE_INVALID_ITEM');
-          await expectStoreError(table.put({ id: 'a', deep: [Number.NEGATIVE_INFINITY] }), 'ERR_STORE_INVALID_ITEM');
+          await expectStoreError(
+            table.put({ id: 'a', deep: [Number.NEGATIVE_INFINITY] }),
+            'ERR_STORE_INVALID_ITEM',
+          );
           expect(await table.get({ id: 'a' })).toBeUndefined();
         }));
 
@@ -209,7 +218,11 @@ export function describeDocumentStoreContract(
         withTable(simple, async (table) => {
           await table.put({ id: 'a', version: 1, title: 'one' });
           const bump = (expected: number, title: string) =>
-            table.update({ id: 'a' }, { set: { title }, add: { version: 1 } }, { condition: { version: { eq: expected } } });
+            table.update(
+              { id: 'a' },
+              { set: { title }, add: { version: 1 } },
+              { condition: { version: { eq: expected } } },
+            );
           expect(await bump(1, 'two')).toEqual({ id: 'a', version: 2, title: 'two' });
           await expectConditionFailed(bump(1, 'stale'));
           expect(await table.get({ id: 'a' })).toEqual({ id: 'a', version: 2, title: 'two' });
@@ -229,8 +242,13 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'a', owner: 'ann' });
           await expectConditionFailed(table.delete({ id: 'a' }, { condition: { owner: { eq: 'bob' } } }));
           expect(await table.get({ id: 'a' })).toEqual({ id: 'a', owner: 'ann' });
-          expect(await table.delete({ id: 'a' }, { condition: { owner: { eq: 'ann' } } })).toEqual({ id: 'a', owner: 'ann' });
-          await expectConditionFailed(table.delete({ id: 'a' }, { condition: { id: { attributeExists: true } } }));
+          expect(await table.delete({ id: 'a' }, { condition: { owner: { eq: 'ann' } } })).toEqual({
+            id: 'a',
+            owner: 'ann',
+          });
+          await expectConditionFailed(
+            table.delete({ id: 'a' }, { condition: { id: { attributeExists: true } } }),
+          );
         }));
 
       it('evaluates the condition of a write to an absent item against an empty item', () =>
@@ -243,7 +261,10 @@ export function describeDocumentStoreContract(
         withTable(simple, async (table) => {
           await table.put({ id: 'a', owner: 'ann', groups: ['admin'], n: 5 });
           const condition = {
-            or: [{ owner: { eq: 'bob' } }, { and: [{ groups: { contains: 'admin' } }, { not: { n: { lt: 3 } } }] }],
+            or: [
+              { owner: { eq: 'bob' } },
+              { and: [{ groups: { contains: 'admin' } }, { not: { n: { lt: 3 } } }] },
+            ],
           };
           await table.put({ id: 'a', owner: 'ann', n: 6 }, { condition });
           await expectConditionFailed(table.put({ id: 'a', owner: 'ann' }, { condition }));
@@ -273,7 +294,11 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'a', keep: 1, drop: 2, count: 10 });
           const item = await table.update(
             { id: 'a' },
-            { set: { name: 'x', keep: 'changed' }, remove: ['drop', 'absent'], add: { count: -3, fresh: 2.5 } },
+            {
+              set: { name: 'x', keep: 'changed' },
+              remove: ['drop', 'absent'],
+              add: { count: -3, fresh: 2.5 },
+            },
           );
           expect(item).toEqual({ id: 'a', keep: 'changed', name: 'x', count: 7, fresh: 2.5 });
           expect(await table.get({ id: 'a' })).toEqual(item);
@@ -292,7 +317,10 @@ export function describeDocumentStoreContract(
         withTable(simple, async (table) => {
           await table.put({ id: 'a', name: 'x' });
           await expectStoreError(table.update({ id: 'a' }, { add: { name: 1 } }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(table.update({ id: 'a' }, { set: { v: 1 }, remove: ['v'] }), 'ERR_STORE_INVALID_INPUT');
+          await expectStoreError(
+            table.update({ id: 'a' }, { set: { v: 1 }, remove: ['v'] }),
+            'ERR_STORE_INVALID_INPUT',
+          );
           expect(await table.get({ id: 'a' })).toEqual({ id: 'a', name: 'x' });
         }));
 
@@ -337,10 +365,19 @@ export function describeDocumentStoreContract(
           for (const sk of ['2', 10, 'a', '10', 2, -1.5, 'B']) await table.put({ pk: 'p', sk });
           const all = await table.query({ partition: 'p' });
           expect(all.items.map((i) => i.sk)).toEqual([-1.5, 2, 10, '10', '2', 'B', 'a']);
-          expect((await table.query({ partition: 'p', sort: { gt: 2 } })).items.map((i) => i.sk)).toEqual([10]);
-          expect((await table.query({ partition: 'p', sort: { lt: '2' } })).items.map((i) => i.sk)).toEqual(['10']);
-          expect((await table.query({ partition: 'p', sort: { ge: 'B' } })).items.map((i) => i.sk)).toEqual(['B', 'a']);
-          expect((await table.query({ partition: 'p', sort: { le: 2 } })).items.map((i) => i.sk)).toEqual([-1.5, 2]);
+          expect((await table.query({ partition: 'p', sort: { gt: 2 } })).items.map((i) => i.sk)).toEqual([
+            10,
+          ]);
+          expect((await table.query({ partition: 'p', sort: { lt: '2' } })).items.map((i) => i.sk)).toEqual([
+            '10',
+          ]);
+          expect((await table.query({ partition: 'p', sort: { ge: 'B' } })).items.map((i) => i.sk)).toEqual([
+            'B',
+            'a',
+          ]);
+          expect((await table.query({ partition: 'p', sort: { le: 2 } })).items.map((i) => i.sk)).toEqual([
+            -1.5, 2,
+          ]);
         }));
 
       it('orders strings by their UTF-8 bytes', () =>
@@ -350,20 +387,27 @@ export function describeDocumentStoreContract(
           expect((await table.query({ partition: 'p' })).items.map((i) => i.sk)).toEqual(ordered);
           const sorted = [...ordered].sort((a, b) => compareKeyValues(a, b));
           expect(sorted).toEqual(ordered);
-          expect((await table.query({ partition: 'p', sort: { gt: '\uffef' } })).items.map((i) => i.sk)).toEqual(['😀']);
+          expect(
+            (await table.query({ partition: 'p', sort: { gt: '\uffef' } })).items.map((i) => i.sk),
+          ).toEqual(['😀']);
           await table.put({ pk: 'p', sk: '😀x' });
-          expect((await table.query({ partition: 'p', sort: { beginsWith: '😀' } })).items.map((i) => i.sk)).toEqual([
-            '😀',
-            '😀x',
-          ]);
+          expect(
+            (await table.query({ partition: 'p', sort: { beginsWith: '😀' } })).items.map((i) => i.sk),
+          ).toEqual(['😀', '😀x']);
         }));
 
       it('returns the one item of a partition in a table without a sort key', () =>
         withTable(simple, async (table) => {
           await table.put({ id: 'a', v: 1 });
-          expect(await table.query({ partition: 'a' })).toEqual({ items: [{ id: 'a', v: 1 }], nextToken: null });
+          expect(await table.query({ partition: 'a' })).toEqual({
+            items: [{ id: 'a', v: 1 }],
+            nextToken: null,
+          });
           expect(await table.query({ partition: 'b' })).toEqual({ items: [], nextToken: null });
-          await expectStoreError(table.query({ partition: 'a', sort: { eq: 'x' } }), 'ERR_STORE_INVALID_INPUT');
+          await expectStoreError(
+            table.query({ partition: 'a', sort: { eq: 'x' } }),
+            'ERR_STORE_INVALID_INPUT',
+          );
         }));
 
       it('applies the filter after the key condition', () =>
@@ -389,7 +433,13 @@ export function describeDocumentStoreContract(
           const first = await table.query({ partition: 'p', limit: 2 });
           expect(first.items.map((i) => i.sk)).toEqual([0, 1]);
           const second = await table.query({ partition: 'p', limit: 2, nextToken: first.nextToken });
-          expect(second).toEqual({ items: [{ pk: 'p', sk: 2 }, { pk: 'p', sk: 3 }], nextToken: null });
+          expect(second).toEqual({
+            items: [
+              { pk: 'p', sk: 2 },
+              { pk: 'p', sk: 3 },
+            ],
+            nextToken: null,
+          });
           expect(await table.query({ partition: 'p', limit: 5 })).toMatchObject({ nextToken: null });
         }));
 
@@ -404,9 +454,12 @@ export function describeDocumentStoreContract(
         it(`pages with limit ${limit}${forward ? '' : ' backward'}${filtered ? ' and a filter' : ''}, visiting each item once`, () =>
           withTable(composite, async (table) => {
             const count = 120;
-            for (let i = 0; i < count; i++) await table.put({ pk: 'p', sk: `k${String(i).padStart(3, '0')}`, i });
+            for (let i = 0; i < count; i++)
+              await table.put({ pk: 'p', sk: `k${String(i).padStart(3, '0')}`, i });
             await table.put({ pk: 'other', sk: 'k000', i: -1 });
-            const filter = filtered ? { i: { between: [5, 95] as [number, number] }, not: { i: { in: [50, 51] } } } : undefined;
+            const filter = filtered
+              ? { i: { between: [5, 95] as [number, number] }, not: { i: { in: [50, 51] } } }
+              : undefined;
             const items = await readAll(
               (nextToken) => table.query({ partition: 'p', limit, forward, filter, nextToken }),
               limit,
@@ -431,7 +484,10 @@ export function describeDocumentStoreContract(
 
       it('rejects a tampered, foreign or malformed nextToken with a clear error', () =>
         withStore(async (store) => {
-          const table = await store.table(tableName('t'), { ...composite, indexes: { bySk: { partitionKey: 'sk' } } });
+          const table = await store.table(tableName('t'), {
+            ...composite,
+            indexes: { bySk: { partitionKey: 'sk' } },
+          });
           const other = await store.table(tableName('t'), composite);
           for (let i = 0; i < 3; i++) {
             await table.put({ pk: 'p', sk: `s${i}` });
@@ -450,13 +506,28 @@ export function describeDocumentStoreContract(
             token.slice(0, -3),
           ];
           for (const bad of invalid) {
-            const error = await expectStoreError(table.query({ partition: 'p', nextToken: bad }), 'ERR_STORE_INVALID_NEXT_TOKEN');
+            const error = await expectStoreError(
+              table.query({ partition: 'p', nextToken: bad }),
+              'ERR_STORE_INVALID_NEXT_TOKEN',
+            );
             expect(error.message).not.toContain(bad.slice(0, 8) || '\u0000');
           }
-          await expectStoreError(table.query({ partition: 'q', nextToken: token }), 'ERR_STORE_INVALID_NEXT_TOKEN');
-          await expectStoreError(table.query({ partition: 'p', nextToken: token, forward: false }), 'ERR_STORE_INVALID_NEXT_TOKEN');
-          await expectStoreError(other.query({ partition: 'p', nextToken: token }), 'ERR_STORE_INVALID_NEXT_TOKEN');
-          await expectStoreError(table.query({ index: 'bySk', partition: 's0', nextToken: token }), 'ERR_STORE_INVALID_NEXT_TOKEN');
+          await expectStoreError(
+            table.query({ partition: 'q', nextToken: token }),
+            'ERR_STORE_INVALID_NEXT_TOKEN',
+          );
+          await expectStoreError(
+            table.query({ partition: 'p', nextToken: token, forward: false }),
+            'ERR_STORE_INVALID_NEXT_TOKEN',
+          );
+          await expectStoreError(
+            other.query({ partition: 'p', nextToken: token }),
+            'ERR_STORE_INVALID_NEXT_TOKEN',
+          );
+          await expectStoreError(
+            table.query({ index: 'bySk', partition: 's0', nextToken: token }),
+            'ERR_STORE_INVALID_NEXT_TOKEN',
+          );
           await expectStoreError(table.scan({ nextToken: token }), 'ERR_STORE_INVALID_NEXT_TOKEN');
         }));
 
@@ -470,11 +541,26 @@ export function describeDocumentStoreContract(
       it('rejects an invalid partition or sort key condition', () =>
         withTable(composite, async (table) => {
           await expectStoreError(table.query({ partition: '' }), 'ERR_STORE_INVALID_KEY');
-          await expectStoreError(table.query({ partition: 'p', sort: { like: 'a' } as never }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(table.query({ partition: 'p', sort: { eq: 'a', lt: 'b' } as never }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(table.query({ partition: 'p', sort: { between: ['b', 'a'] } }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(table.query({ partition: 'p', sort: { between: [1, 'a'] } }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(table.query({ partition: 'p', sort: { beginsWith: 1 } as never }), 'ERR_STORE_INVALID_INPUT');
+          await expectStoreError(
+            table.query({ partition: 'p', sort: { like: 'a' } as never }),
+            'ERR_STORE_INVALID_INPUT',
+          );
+          await expectStoreError(
+            table.query({ partition: 'p', sort: { eq: 'a', lt: 'b' } }),
+            'ERR_STORE_INVALID_INPUT',
+          );
+          await expectStoreError(
+            table.query({ partition: 'p', sort: { between: ['b', 'a'] } }),
+            'ERR_STORE_INVALID_INPUT',
+          );
+          await expectStoreError(
+            table.query({ partition: 'p', sort: { between: [1, 'a'] } }),
+            'ERR_STORE_INVALID_INPUT',
+          );
+          await expectStoreError(
+            table.query({ partition: 'p', sort: { beginsWith: 1 } as never }),
+            'ERR_STORE_INVALID_INPUT',
+          );
         }));
     });
 
@@ -487,7 +573,12 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'd', owner: 'ann', createdAt: '2024-02' });
           const all = await table.query({ index: 'byOwner', partition: 'ann' });
           expect(all.items.map((i) => i.id)).toEqual(['b', 'd', 'a']);
-          const some = await table.query({ index: 'byOwner', partition: 'ann', sort: { ge: '2024-02' }, forward: false });
+          const some = await table.query({
+            index: 'byOwner',
+            partition: 'ann',
+            sort: { ge: '2024-02' },
+            forward: false,
+          });
           expect(some.items.map((i) => i.id)).toEqual(['a', 'd']);
         }));
 
@@ -497,8 +588,12 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'b', owner: 'ann' });
           await table.put({ id: 'c', createdAt: 2 });
           await table.put({ id: 'd', owner: 'ann', createdAt: null, status: null });
-          expect((await table.query({ index: 'byOwner', partition: 'ann' })).items.map((i) => i.id)).toEqual(['a']);
-          expect((await table.query({ index: 'byStatus', partition: 'open' })).items.map((i) => i.id)).toEqual(['a']);
+          expect((await table.query({ index: 'byOwner', partition: 'ann' })).items.map((i) => i.id)).toEqual([
+            'a',
+          ]);
+          expect(
+            (await table.query({ index: 'byStatus', partition: 'open' })).items.map((i) => i.id),
+          ).toEqual(['a']);
           expect((await table.scan()).items).toHaveLength(4);
         }));
 
@@ -509,7 +604,8 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'closed', status: 'closed' });
           for (const forward of [true, false]) {
             const items = await readAll(
-              (nextToken) => table.query({ index: 'byStatus', partition: 'open', limit: 4, forward, nextToken }),
+              (nextToken) =>
+                table.query({ index: 'byStatus', partition: 'open', limit: 4, forward, nextToken }),
               4,
             );
             const seen = items.map((i) => i.id as string);
@@ -520,9 +616,15 @@ export function describeDocumentStoreContract(
 
       it('rejects an unknown index and a sort condition on an index without a sort key', () =>
         withTable(indexed, async (table) => {
-          const error = await expectStoreError(table.query({ index: 'nope', partition: 'x' }), 'ERR_STORE_UNKNOWN_INDEX');
+          const error = await expectStoreError(
+            table.query({ index: 'nope', partition: 'x' }),
+            'ERR_STORE_UNKNOWN_INDEX',
+          );
           expect(error.message).toContain('"nope"');
-          await expectStoreError(table.query({ index: 'byStatus', partition: 'x', sort: { eq: 'y' } }), 'ERR_STORE_INVALID_INPUT');
+          await expectStoreError(
+            table.query({ index: 'byStatus', partition: 'x', sort: { eq: 'y' } }),
+            'ERR_STORE_INVALID_INPUT',
+          );
         }));
     });
 
@@ -541,7 +643,10 @@ export function describeDocumentStoreContract(
           const all = await readAll((nextToken) => table.scan({ limit: 5, nextToken }), 5);
           expect(all).toHaveLength(keys.length);
           expect(new Set(all.map((i) => `${String(i.pk)}/${String(i.sk)}`)).size).toBe(keys.length);
-          const odd = await readAll((nextToken) => table.scan({ limit: 4, filter: { odd: { eq: true } }, nextToken }), 4);
+          const odd = await readAll(
+            (nextToken) => table.scan({ limit: 4, filter: { odd: { eq: true } }, nextToken }),
+            4,
+          );
           expect(odd).toHaveLength(7 * 4);
           expect(odd.every((i) => i.odd === true)).toBe(true);
         }));
@@ -555,7 +660,10 @@ export function describeDocumentStoreContract(
           await table.put({ id: 'a' });
           const again = await store.table(name, {
             partitionKey: 'id',
-            indexes: { byStatus: { partitionKey: 'status' }, byOwner: { partitionKey: 'owner', sortKey: 'createdAt' } },
+            indexes: {
+              byStatus: { partitionKey: 'status' },
+              byOwner: { partitionKey: 'owner', sortKey: 'createdAt' },
+            },
           });
           expect(await again.get({ id: 'a' })).toEqual({ id: 'a' });
           expect(again.name).toBe(name);
@@ -566,7 +674,10 @@ export function describeDocumentStoreContract(
           const name = tableName('t');
           await store.table(name, composite);
           await expectStoreError(store.table(name, simple), 'ERR_STORE_SCHEMA_MISMATCH');
-          await expectStoreError(store.table(name, { partitionKey: 'pk', sortKey: 'other' }), 'ERR_STORE_SCHEMA_MISMATCH');
+          await expectStoreError(
+            store.table(name, { partitionKey: 'pk', sortKey: 'other' }),
+            'ERR_STORE_SCHEMA_MISMATCH',
+          );
           await expectStoreError(
             store.table(name, { ...composite, indexes: { extra: { partitionKey: 'x' } } }),
             'ERR_STORE_SCHEMA_MISMATCH',
@@ -577,21 +688,30 @@ export function describeDocumentStoreContract(
         withStore(async (store) => {
           await expectStoreError(store.table('bad"name', simple), 'ERR_STORE_INVALID_INPUT');
           await expectStoreError(store.table('', simple), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(store.table(tableName('t'), { partitionKey: '' }), 'ERR_STORE_INVALID_INPUT');
-          await expectStoreError(store.table(tableName('t'), { partitionKey: 'a', sortKey: 'a' }), 'ERR_STORE_INVALID_INPUT');
+          await expectStoreError(
+            store.table(tableName('t'), { partitionKey: '' }),
+            'ERR_STORE_INVALID_INPUT',
+          );
+          await expectStoreError(
+            store.table(tableName('t'), { partitionKey: 'a', sortKey: 'a' }),
+            'ERR_STORE_INVALID_INPUT',
+          );
         }));
 
-      it.runIf(options.sharedDatabase === true)('keeps data and schema across reopening the store', async () => {
-        const name = tableName('t');
-        await withStore(async (store) => {
-          await (await store.table(name, composite)).put({ pk: 'p', sk: 1, v: 'kept' });
-        });
-        await withStore(async (store) => {
-          await expectStoreError(store.table(name, simple), 'ERR_STORE_SCHEMA_MISMATCH');
-          const table = await store.table(name, composite);
-          expect(await table.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1, v: 'kept' });
-        });
-      });
+      it.runIf(options.sharedDatabase === true)(
+        'keeps data and schema across reopening the store',
+        async () => {
+          const name = tableName('t');
+          await withStore(async (store) => {
+            await (await store.table(name, composite)).put({ pk: 'p', sk: 1, v: 'kept' });
+          });
+          await withStore(async (store) => {
+            await expectStoreError(store.table(name, simple), 'ERR_STORE_SCHEMA_MISMATCH');
+            const table = await store.table(name, composite);
+            expect(await table.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1, v: 'kept' });
+          });
+        },
+      );
     });
 
     describe.runIf(options.sharedDatabase === true)('concurrency', () => {
@@ -632,41 +752,52 @@ export function describeDocumentStoreContract(
     describe('properties', () => {
       it('agrees with a reference map over random puts and deletes', () =>
         withStore(async (store) => {
-          const keyArb = fc.oneof(fc.constantFrom('a', 'b', 'é', '😀', 'B', 'a😀'), fc.integer({ min: -3, max: 3 }));
+          const keyArb = fc.oneof(
+            fc.constantFrom('a', 'b', 'é', '😀', 'B', 'a😀'),
+            fc.integer({ min: -3, max: 3 }),
+          );
           const opArb = fc.oneof(
             fc.record({ op: fc.constant('put' as const), pk: keyArb, sk: keyArb, v: fc.jsonValue() }),
             fc.record({ op: fc.constant('delete' as const), pk: keyArb, sk: keyArb }),
           );
           await fc.assert(
-            fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (ops, limit) => {
-              const table = await store.table(tableName('prop'), composite);
-              const reference = new Map<string, Item>();
-              const id = (pk: KeyValue, sk: KeyValue) => JSON.stringify([pk, sk]);
-              for (const op of ops) {
-                if (op.op === 'put') {
-                  const item = JSON.parse(JSON.stringify({ pk: op.pk, sk: op.sk, v: op.v })) as Item;
-                  await table.put(item);
-                  reference.set(id(op.pk, op.sk), item);
-                } else {
-                  const deleted = await table.delete({ pk: op.pk, sk: op.sk });
-                  expect(deleted).toEqual(reference.get(id(op.pk, op.sk)));
-                  reference.delete(id(op.pk, op.sk));
+            fc.asyncProperty(
+              fc.array(opArb, { maxLength: 40 }),
+              fc.integer({ min: 1, max: 6 }),
+              async (ops, limit) => {
+                const table = await store.table(tableName('prop'), composite);
+                const reference = new Map<string, Item>();
+                const id = (pk: KeyValue, sk: KeyValue) => JSON.stringify([pk, sk]);
+                for (const op of ops) {
+                  if (op.op === 'put') {
+                    const item = JSON.parse(JSON.stringify({ pk: op.pk, sk: op.sk, v: op.v })) as Item;
+                    await table.put(item);
+                    reference.set(id(op.pk, op.sk), item);
+                  } else {
+                    const deleted = await table.delete({ pk: op.pk, sk: op.sk });
+                    expect(deleted).toEqual(reference.get(id(op.pk, op.sk)));
+                    reference.delete(id(op.pk, op.sk));
+                  }
                 }
-              }
-              for (const [key, item] of reference) {
-                const [pk, sk] = JSON.parse(key) as [KeyValue, KeyValue];
-                expect(await table.get({ pk, sk })).toEqual(item);
-              }
-              const scanned = await readAll((nextToken) => table.scan({ limit, nextToken }), limit);
-              const byKey = (x: Item, y: Item) =>
-                compareKeyValues(x.pk as KeyValue, y.pk as KeyValue) || compareKeyValues(x.sk as KeyValue, y.sk as KeyValue);
-              expect([...scanned].sort(byKey)).toEqual([...reference.values()].sort(byKey));
-              for (const pk of new Set([...reference.values()].map((i) => i.pk as KeyValue))) {
-                const queried = await readAll((nextToken) => table.query({ partition: pk, limit, nextToken }), limit);
-                const expected = [...reference.values()].filter((i) => i.pk === pk).sort(byKey);
-                expect(queried).toEqual(expected);
-              }
-            }),
+                for (const [key, item] of reference) {
+                  const [pk, sk] = JSON.parse(key) as [KeyValue, KeyValue];
+                  expect(await table.get({ pk, sk })).toEqual(item);
+                }
+                const scanned = await readAll((nextToken) => table.scan({ limit, nextToken }), limit);
+                const byKey = (x: Item, y: Item) =>
+                  compareKeyValues(x.pk as KeyValue, y.pk as KeyValue) ||
+                  compareKeyValues(x.sk as KeyValue, y.sk as KeyValue);
+                expect([...scanned].sort(byKey)).toEqual([...reference.values()].sort(byKey));
+                for (const pk of new Set([...reference.values()].map((i) => i.pk as KeyValue))) {
+                  const queried = await readAll(
+                    (nextToken) => table.query({ partition: pk, limit, nextToken }),
+                    limit,
+                  );
+                  const expected = [...reference.values()].filter((i) => i.pk === pk).sort(byKey);
+                  expect(queried).toEqual(expected);
+                }
+              },
+            ),
             { numRuns: 40 },
           );
         }));

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +13,37 @@ const directory = mkdtempSync(join(tmpdir(), 'gatehouse-sqlite-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 const file = join(directory, 'contract.db');
 
-describeDocumentStoreContract('SQLite :memory:', async () => createSQLiteDocumentStore({ filename: ':memory:' }));
+describeDocumentStoreContract('SQLite :memory:', async () =>
+  createSQLiteDocumentStore({ filename: ':memory:' }),
+);
 describeDocumentStoreContract(
   'SQLite file',
   async () => createSQLiteDocumentStore({ filename: file }),
   (store) => store.close(),
   { sharedDatabase: true },
 );
+
+/** Starts a process that holds the database's write lock for `ms` milliseconds once it prints "locked". */
+async function holdWriteLock(filename: string, ms: number): Promise<() => Promise<void>> {
+  const script = `
+    const Database = require('better-sqlite3');
+    const db = new Database(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[2]));
+    db.exec('COMMIT');
+    db.close();`;
+  const child = spawn(process.execPath, ['-e', script, filename, String(ms)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
+  expect(chunk.toString()).toBe('locked');
+  return async () => {
+    const [code] = (await exited) as [number];
+    expect(code).toBe(0);
+  };
+}
 
 describe('createSQLiteDocumentStore', () => {
   it('puts the database file in WAL mode with a busy timeout', async () => {
@@ -44,7 +70,9 @@ describe('createSQLiteDocumentStore', () => {
       await expect(second.table('things', { partitionKey: 'other' })).rejects.toThrow(StoreError);
       const table = await second.table('things', schema);
       expect(await table.get({ id: 'a' })).toEqual({ id: 'a', owner: 'ann', n: 1 });
-      expect((await table.query({ index: 'byOwner', partition: 'ann' })).items).toEqual([{ id: 'a', owner: 'ann', n: 1 }]);
+      expect((await table.query({ index: 'byOwner', partition: 'ann' })).items).toEqual([
+        { id: 'a', owner: 'ann', n: 1 },
+      ]);
     } finally {
       await second.close();
     }
@@ -74,12 +102,17 @@ describe('createSQLiteDocumentStore', () => {
   it('uses the index for a key condition on a global secondary index', async () => {
     const filename = join(directory, 'plan.db');
     const store = createSQLiteDocumentStore({ filename });
-    await store.table('t', { partitionKey: 'id', indexes: { byOwner: { partitionKey: 'owner', sortKey: 'at' } } });
+    await store.table('t', {
+      partitionKey: 'id',
+      indexes: { byOwner: { partitionKey: 'owner', sortKey: 'at' } },
+    });
     await store.close();
     const db = new Database(filename, { readonly: true });
     try {
       const plan = db
-        .prepare(`EXPLAIN QUERY PLAN SELECT data FROM "doc_t" WHERE g0_pk = ? AND g0_sk > ? ORDER BY g0_sk, pk LIMIT 5`)
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT data FROM "doc_t" WHERE g0_pk = ? AND g0_sk > ? ORDER BY g0_sk, pk LIMIT 5`,
+        )
         .all('ann', 'x') as { detail: string }[];
       expect(plan.map((row) => row.detail).join('\n')).toContain('USING INDEX doc_t__g0');
     } finally {
@@ -87,9 +120,44 @@ describe('createSQLiteDocumentStore', () => {
     }
   });
 
+  it('waits for another process that holds the write lock instead of failing', async () => {
+    const filename = join(directory, 'busy.db');
+    const store = createSQLiteDocumentStore({ filename });
+    try {
+      const table = await store.table('t', { partitionKey: 'id' });
+      const finished = await holdWriteLock(filename, 300);
+      const started = performance.now();
+      await table.put({ id: 'a' }, { condition: { id: { attributeExists: false } } });
+      expect(performance.now() - started).toBeGreaterThan(150);
+      await finished();
+      expect(await table.get({ id: 'a' })).toEqual({ id: 'a' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails a write blocked by another process longer than busyTimeoutMs', async () => {
+    const filename = join(directory, 'busy-timeout.db');
+    const store = createSQLiteDocumentStore({ filename, busyTimeoutMs: 50 });
+    try {
+      const table = await store.table('t', { partitionKey: 'id' });
+      const finished = await holdWriteLock(filename, 1000);
+      await expect(table.put({ id: 'a' })).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await finished();
+      await table.put({ id: 'a' });
+      expect(await table.get({ id: 'a' })).toEqual({ id: 'a' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects invalid options by name', () => {
     expect(() => createSQLiteDocumentStore({ filename: '' })).toThrow('"filename"');
-    expect(() => createSQLiteDocumentStore({ filename: ':memory:', busyTimeoutMs: -1 })).toThrow('"busyTimeoutMs"');
-    expect(() => createSQLiteDocumentStore({ filename: ':memory:', maxEvaluatedPerPage: 0 })).toThrow('"maxEvaluatedPerPage"');
+    expect(() => createSQLiteDocumentStore({ filename: ':memory:', busyTimeoutMs: -1 })).toThrow(
+      '"busyTimeoutMs"',
+    );
+    expect(() => createSQLiteDocumentStore({ filename: ':memory:', maxEvaluatedPerPage: 0 })).toThrow(
+      '"maxEvaluatedPerPage"',
+    );
   });
 });

@@ -106,7 +106,9 @@ function canonicalSchema(name: string, schema: TableSchema): CanonicalSchema {
     .sort()
     .map((indexName): [string, { partitionKey: string; sortKey: string | null }] => {
       if (!namePattern.test(indexName)) {
-        throw invalidInput(`The index name "${indexName}" must be 1 to 255 letters, digits, "_", "." or "-".`);
+        throw invalidInput(
+          `The index name "${indexName}" must be 1 to 255 letters, digits, "_", "." or "-".`,
+        );
       }
       return [indexName, canonicalIndex(indexes[indexName] as IndexSchema, `index "${indexName}"`)];
     });
@@ -212,8 +214,12 @@ class SQLiteDocumentTable implements DocumentTable {
 
   /** Validates a key: exactly the table's key attributes, each a non-empty string or finite number. */
   #keyValues(key: Key): KeyValue[] {
-    if (!isPlainObject(key)) throw new StoreError('ERR_STORE_INVALID_KEY', `A key of table "${this.name}" must be an object.`);
-    const attributes = [this.#schema.partitionKey, ...(this.#schema.sortKey === null ? [] : [this.#schema.sortKey])];
+    if (!isPlainObject(key))
+      throw new StoreError('ERR_STORE_INVALID_KEY', `A key of table "${this.name}" must be an object.`);
+    const attributes = [
+      this.#schema.partitionKey,
+      ...(this.#schema.sortKey === null ? [] : [this.#schema.sortKey]),
+    ];
     for (const attribute of Object.keys(key)) {
       if (!attributes.includes(attribute) && key[attribute] !== undefined) {
         throw new StoreError(
@@ -225,7 +231,11 @@ class SQLiteDocumentTable implements DocumentTable {
     return attributes.map((attribute) => this.#keyAttribute(key, attribute, 'ERR_STORE_INVALID_KEY'));
   }
 
-  #keyAttribute(record: Record<string, unknown>, attribute: string, code: 'ERR_STORE_INVALID_KEY' | 'ERR_STORE_INVALID_ITEM'): KeyValue {
+  #keyAttribute(
+    record: Record<string, unknown>,
+    attribute: string,
+    code: 'ERR_STORE_INVALID_KEY' | 'ERR_STORE_INVALID_ITEM',
+  ): KeyValue {
     const value = record[attribute];
     if (value === undefined || value === null) {
       throw new StoreError(code, `The key attribute "${attribute}" of table "${this.name}" is missing.`);
@@ -241,10 +251,12 @@ class SQLiteDocumentTable implements DocumentTable {
 
   /** Column values of a validated item: table key, then each index's key or nulls when absent. */
   #row(item: Record<string, unknown>): { key: KeyValue[]; gsi: (KeyValue | null)[]; data: string } {
-    if (!isPlainObject(item)) throw new StoreError('ERR_STORE_INVALID_ITEM', 'An item must be a plain object.');
-    const key = [this.#schema.partitionKey, ...(this.#schema.sortKey === null ? [] : [this.#schema.sortKey])].map(
-      (attribute) => this.#keyAttribute(item, attribute, 'ERR_STORE_INVALID_ITEM'),
-    );
+    if (!isPlainObject(item))
+      throw new StoreError('ERR_STORE_INVALID_ITEM', 'An item must be a plain object.');
+    const key = [
+      this.#schema.partitionKey,
+      ...(this.#schema.sortKey === null ? [] : [this.#schema.sortKey]),
+    ].map((attribute) => this.#keyAttribute(item, attribute, 'ERR_STORE_INVALID_ITEM'));
     const gsi: (KeyValue | null)[] = [];
     for (const [indexName, index] of this.#schema.indexes) {
       const attributes = [index.partitionKey, ...(index.sortKey === null ? [] : [index.sortKey])];
@@ -262,7 +274,10 @@ class SQLiteDocumentTable implements DocumentTable {
           );
         }
       }
-      gsi.push(values[0] === 0 ? 0 : (values[0] as KeyValue), index.sortKey === null ? null : (values[1] as KeyValue));
+      gsi.push(
+        values[0] === 0 ? 0 : (values[0] as KeyValue),
+        index.sortKey === null ? null : (values[1] as KeyValue),
+      );
     }
     return { key, gsi, data: serialize(item) };
   }
@@ -272,15 +287,20 @@ class SQLiteDocumentTable implements DocumentTable {
   }
 
   #read(key: KeyValue[]): Item | undefined {
-    const row = this.#statement('get', () => `SELECT data FROM ${this.#sqlName} WHERE ${this.#keyWhere()}`).get(
-      ...key,
-    ) as Row | undefined;
+    const row = this.#statement(
+      'get',
+      () => `SELECT data FROM ${this.#sqlName} WHERE ${this.#keyWhere()}`,
+    ).get(...key) as Row | undefined;
     return row === undefined ? undefined : (JSON.parse(row.data) as Item);
   }
 
   #write(row: { key: KeyValue[]; gsi: (KeyValue | null)[]; data: string }): void {
     this.#statement('put', () => {
-      const columns = [...(this.#schema.sortKey === null ? ['pk'] : ['pk', 'sk']), 'data', ...this.#gsiColumns];
+      const columns = [
+        ...(this.#schema.sortKey === null ? ['pk'] : ['pk', 'sk']),
+        'data',
+        ...this.#gsiColumns,
+      ];
       return `INSERT OR REPLACE INTO ${this.#sqlName} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
     }).run(...row.key, row.data, ...row.gsi);
   }
@@ -324,7 +344,8 @@ class SQLiteDocumentTable implements DocumentTable {
         const current = this.#read(keyValues);
         this.#check(predicate, current);
         const next: Record<string, unknown> = { ...(current ?? {}) };
-        for (const [attribute, value] of Object.entries(key)) if (value !== undefined) next[attribute] = value;
+        for (const [attribute, value] of Object.entries(key))
+          if (value !== undefined) next[attribute] = value;
         for (const [attribute, value] of set) next[attribute] = value;
         for (const attribute of remove) delete next[attribute];
         for (const [attribute, amount] of add) {
@@ -349,7 +370,8 @@ class SQLiteDocumentTable implements DocumentTable {
     const keyAttributes = new Set(Object.keys(key));
     const seen = new Set<string>();
     const claim = (attribute: string): void => {
-      if (seen.has(attribute)) throw invalidInput(`The attribute "${attribute}" must appear once in an update.`);
+      if (seen.has(attribute))
+        throw invalidInput(`The attribute "${attribute}" must appear once in an update.`);
       seen.add(attribute);
     };
     const set: [string, unknown][] = [];
@@ -370,9 +392,11 @@ class SQLiteDocumentTable implements DocumentTable {
     }
     const remove: string[] = [];
     if (update.remove !== undefined) {
-      if (!Array.isArray(update.remove)) throw invalidInput('The "remove" of an update must be a list of attribute names.');
+      if (!Array.isArray(update.remove))
+        throw invalidInput('The "remove" of an update must be a list of attribute names.');
       for (const attribute of update.remove as unknown[]) {
-        if (typeof attribute !== 'string') throw invalidInput('The "remove" of an update must be a list of attribute names.');
+        if (typeof attribute !== 'string')
+          throw invalidInput('The "remove" of an update must be a list of attribute names.');
         claim(attribute);
         if (keyAttributes.has(attribute)) {
           throw invalidInput(`The attribute "${attribute}" is part of the key and cannot be removed.`);
@@ -423,7 +447,10 @@ class SQLiteDocumentTable implements DocumentTable {
     if (input.index !== undefined && input.index !== null) {
       const found = this.#indexes.get(input.index);
       if (found === undefined) {
-        throw new StoreError('ERR_STORE_UNKNOWN_INDEX', `The index "${input.index}" does not exist on table "${this.name}".`);
+        throw new StoreError(
+          'ERR_STORE_UNKNOWN_INDEX',
+          `The index "${input.index}" does not exist on table "${this.name}".`,
+        );
       }
       path = found;
     }
@@ -473,12 +500,15 @@ class SQLiteDocumentTable implements DocumentTable {
     forward: boolean,
     input: ScanInput,
   ): Page {
-    const limit = input.limit === undefined || input.limit === null ? Infinity : positiveInteger(input.limit, 'limit');
-    const filter = input.filter === undefined || input.filter === null ? undefined : compileCondition(input.filter);
+    const limit =
+      input.limit === undefined || input.limit === null ? Infinity : positiveInteger(input.limit, 'limit');
+    const filter =
+      input.filter === undefined || input.filter === null ? undefined : compileCondition(input.filter);
     const tokenHeader = { v: tokenVersion, t: this.name, i: path.index, p: partition, f: forward };
     // Within a partition of the table itself `pk` is fixed, so the sort key alone orders the rows
     // (and a table without a sort key holds at most one item per partition).
-    const orderColumns = partition !== null && path.index === null ? path.orderColumns.slice(1) : path.orderColumns;
+    const orderColumns =
+      partition !== null && path.index === null ? path.orderColumns.slice(1) : path.orderColumns;
     let cursor =
       input.nextToken === undefined || input.nextToken === null
         ? undefined
@@ -491,7 +521,8 @@ class SQLiteDocumentTable implements DocumentTable {
     for (;;) {
       // One row beyond what the page can take tells whether anything is left to read.
       const want = Math.min(limit - items.length, this.#maxEvaluated - evaluated) + 1;
-      const chunk = filter === undefined ? want : Math.max(want, Math.min(256, this.#maxEvaluated - evaluated + 1));
+      const chunk =
+        filter === undefined ? want : Math.max(want, Math.min(256, this.#maxEvaluated - evaluated + 1));
       const rows = this.#select(path, orderColumns, partition, sort, forward, cursor, chunk);
       for (const row of rows) {
         if (items.length >= limit || evaluated >= this.#maxEvaluated) {
@@ -519,7 +550,8 @@ class SQLiteDocumentTable implements DocumentTable {
     const params: Record<string, KeyValue | number> = { n: count };
     let sortShape = '';
     if (sort !== undefined) {
-      const type = sort.op === 'beginsWith' ? 'string' : typeof (sort.op === 'between' ? sort.value[0] : sort.value);
+      const type =
+        sort.op === 'beginsWith' ? 'string' : typeof (sort.op === 'between' ? sort.value[0] : sort.value);
       if (sort.op === 'between') {
         params.s0 = sort.value[0];
         params.s1 = sort.value[1];
@@ -541,11 +573,15 @@ class SQLiteDocumentTable implements DocumentTable {
       if (sort !== undefined) where.push(...sortKeySQL(path.sortColumn as string, sortShape));
       if (cursor !== undefined) {
         const columns = orderColumns.length === 1 ? orderColumns[0] : `(${orderColumns.join(', ')})`;
-        const values = orderColumns.length === 1 ? '@k0' : `(${orderColumns.map((_, i) => `@k${i}`).join(', ')})`;
+        const values =
+          orderColumns.length === 1 ? '@k0' : `(${orderColumns.map((_, i) => `@k${i}`).join(', ')})`;
         where.push(`${columns} ${forward ? '>' : '<'} ${values}`);
       }
       const direction = forward ? 'ASC' : 'DESC';
-      const order = orderColumns.length === 0 ? '' : ` ORDER BY ${orderColumns.map((c) => `${c} ${direction}`).join(', ')}`;
+      const order =
+        orderColumns.length === 0
+          ? ''
+          : ` ORDER BY ${orderColumns.map((c) => `${c} ${direction}`).join(', ')}`;
       const columns = ['data', ...orderColumns].join(', ');
       return `SELECT ${columns} FROM ${this.#sqlName}${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`}${order} LIMIT @n`;
     });
@@ -559,7 +595,10 @@ class SQLiteDocumentTable implements DocumentTable {
 
   #decodeToken(token: unknown, header: Record<string, unknown>, length: number): KeyValue[] {
     const fail = (): StoreError =>
-      new StoreError('ERR_STORE_INVALID_NEXT_TOKEN', 'The "nextToken" is invalid or belongs to another query.');
+      new StoreError(
+        'ERR_STORE_INVALID_NEXT_TOKEN',
+        'The "nextToken" is invalid or belongs to another query.',
+      );
     if (typeof token !== 'string' || !tokenPattern.test(token)) throw fail();
     let decoded: unknown;
     try {
@@ -616,7 +655,9 @@ export function createSQLiteDocumentStore(options: SQLiteDocumentStoreOptions): 
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // WAL lets readers (the server) and a writer (a CLI process) work on one file at once.
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE IF NOT EXISTS gatehouse_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL) WITHOUT ROWID');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS gatehouse_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL) WITHOUT ROWID',
+  );
   const readSchema = db.prepare('SELECT schema FROM gatehouse_tables WHERE name = ?');
   const writeSchema = db.prepare('INSERT INTO gatehouse_tables (name, schema) VALUES (?, ?)');
   const tables = new Map<string, { schema: string; table: SQLiteDocumentTable }>();

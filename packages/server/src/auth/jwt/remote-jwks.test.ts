@@ -19,7 +19,7 @@ function recordingLogger(): Logger & { entries: unknown[] } {
 function fakeFetch(respond: (url: string) => Response | Promise<Response>) {
   const calls: string[] = [];
   const fetchImpl = (async (input: URL | RequestInfo) => {
-    const url = input instanceof URL ? input.href : String(input);
+    const url = input instanceof URL ? input.href : typeof input === 'string' ? input : input.url;
     calls.push(url);
     return respond(url);
   }) as typeof fetch;

@@ -56,7 +56,7 @@ function accessClaims(overrides: Record<string, unknown> = {}): JWTPayload {
     username: 'alice',
     'cognito:groups': ['admin'],
     ...overrides,
-  } as JWTPayload;
+  };
 }
 
 function idClaims(overrides: Record<string, unknown> = {}): JWTPayload {
@@ -71,7 +71,7 @@ function idClaims(overrides: Record<string, unknown> = {}): JWTPayload {
     'cognito:username': 'alice',
     email: 'alice@example.com',
     ...overrides,
-  } as JWTPayload;
+  };
 }
 
 /** Drops claims whose override is `undefined`. */

@@ -26,7 +26,7 @@ function claims(overrides: Record<string, unknown> = {}): JWTPayload {
     iat: startSeconds,
     exp: startSeconds + 300,
     ...overrides,
-  } as JWTPayload;
+  };
 }
 
 function sign(payload: JWTPayload): Promise<string> {
