@@ -1,3 +1,6 @@
+// loopback hosts
+export { isLoopbackHost } from './loopback.js';
+
 // errors
 export { errorCodes, wireForms, GatehouseError, isGatehouseError, authError, toWireError } from './errors.js';
 export type { ErrorCode, WireForm, RequestErrorBody } from './errors.js';

@@ -26,7 +26,6 @@ export {
   createRemoteJWKSource,
   createOIDCDiscoveryJWKSource,
   assertSecureURL,
-  isLoopbackHost,
 } from './auth/jwt/remote-jwks.js';
 export type { RemoteJWKSourceOptions, OIDCDiscoveryJWKSourceOptions } from './auth/jwt/remote-jwks.js';
 export {

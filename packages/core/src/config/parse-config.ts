@@ -5,6 +5,7 @@
  * Spec: ../../../../../shared/spec/appsync-auth.md §4 "Configuration".
  */
 import { isAuthMode } from '../auth-types.js';
+import { isLoopbackHost } from '../loopback.js';
 import type { AuthMode, IAMPolicy, IAMStatement } from '../auth-types.js';
 import type {
   AdditionalAuthenticationProvider,
@@ -135,16 +136,6 @@ function regex(value: unknown, field: string): string {
     throw new ConfigError(field, 'must be a valid regular expression.', { cause });
   }
   return source;
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  );
 }
 
 /** An `https` URL, or `http` on a loopback host. */

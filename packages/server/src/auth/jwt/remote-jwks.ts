@@ -3,7 +3,7 @@
  * or one found through OpenID Connect discovery (§3.3). Fetch failures are logged and surface as
  * "no keys", which the verifier turns into E3.
  */
-import { silentLogger } from '@gatehouse/core';
+import { isLoopbackHost, silentLogger } from '@gatehouse/core';
 import type { Clock, JWKSource, Logger, PublicJWK } from '@gatehouse/core';
 
 /** Fetched keys are used for one hour (§3.2 step 3). */
@@ -16,13 +16,6 @@ const fetchTimeoutMilliseconds = 5_000;
 const maxDocumentBytes = 1_048_576;
 
 const publicMembers = ['kid', 'alg', 'use', 'n', 'e', 'crv', 'x', 'y'] as const;
-
-/** True for `localhost`, `127.0.0.0/8` and `::1` (as the WHATWG URL parser spells them). */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
 
 /**
  * Parses a key-fetching URL and checks it is `https`, or `http` on a loopback host (§3.3, §4).

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { LambdaAuthorizerEvent } from './event.js';
+import { isLoopbackHost } from '@gatehouse/core';
 
 /** Calls the authorizer with the event; resolves to its answer as a JSON value. */
 export type LambdaInvoker = (event: LambdaAuthorizerEvent, signal: AbortSignal) => Promise<unknown>;
@@ -251,10 +252,4 @@ export function createAuthorizerInvoker(
   return resolved.kind === 'module'
     ? createModuleInvoker(resolved.fileUrl)
     : createHTTPInvoker(resolved.url, fetchImpl);
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname === '[::1]') return true;
-  // WHATWG URL parsing has already normalised IPv4 literals to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
