@@ -698,9 +698,9 @@ export function describeDocumentStoreContract(
           );
         }));
 
-      it.runIf(options.sharedDatabase === true)(
-        'keeps data and schema across reopening the store',
-        async () => {
+      // Defined only where two stores can share one database (not for `:memory:`).
+      if (options.sharedDatabase === true) {
+        it('keeps data and schema across reopening the store', async () => {
           const name = tableName('t');
           await withStore(async (store) => {
             await (await store.table(name, composite)).put({ pk: 'p', sk: 1, v: 'kept' });
@@ -710,44 +710,45 @@ export function describeDocumentStoreContract(
             const table = await store.table(name, composite);
             expect(await table.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1, v: 'kept' });
           });
-        },
-      );
+        });
+      }
     });
 
-    describe.runIf(options.sharedDatabase === true)('concurrency', () => {
-      it("sees another store's writes on the same database", () =>
-        withStore((first) =>
-          withStore(async (second) => {
-            const name = tableName('t');
-            const a = await first.table(name, composite);
-            const b = await second.table(name, composite);
-            await a.put({ pk: 'p', sk: 1 });
-            expect(await b.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1 });
-            await b.update({ pk: 'p', sk: 1 }, { add: { n: 1 } });
-            await a.update({ pk: 'p', sk: 1 }, { add: { n: 1 } });
-            expect(await b.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1, n: 2 });
-            await b.delete({ pk: 'p', sk: 1 });
-            expect((await a.query({ partition: 'p' })).items).toEqual([]);
-          }),
-        ));
+    if (options.sharedDatabase === true)
+      describe('concurrency', () => {
+        it("sees another store's writes on the same database", () =>
+          withStore((first) =>
+            withStore(async (second) => {
+              const name = tableName('t');
+              const a = await first.table(name, composite);
+              const b = await second.table(name, composite);
+              await a.put({ pk: 'p', sk: 1 });
+              expect(await b.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1 });
+              await b.update({ pk: 'p', sk: 1 }, { add: { n: 1 } });
+              await a.update({ pk: 'p', sk: 1 }, { add: { n: 1 } });
+              expect(await b.get({ pk: 'p', sk: 1 })).toEqual({ pk: 'p', sk: 1, n: 2 });
+              await b.delete({ pk: 'p', sk: 1 });
+              expect((await a.query({ partition: 'p' })).items).toEqual([]);
+            }),
+          ));
 
-      it('lets exactly one of two racing conditional creates win', () =>
-        withStore((first) =>
-          withStore(async (second) => {
-            const name = tableName('t');
-            const tables = [await first.table(name, simple), await second.table(name, simple)];
-            const ifAbsent = { condition: { id: { attributeExists: false } } };
-            for (let round = 0; round < 20; round++) {
-              const results = await Promise.allSettled(
-                tables.map((table, i) => table.put({ id: `r${round}`, winner: i }, ifAbsent)),
-              );
-              expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-              const rejected = results.find((r) => r.status === 'rejected');
-              expect(rejected?.reason).toBeInstanceOf(ConditionalCheckFailedError);
-            }
-          }),
-        ));
-    });
+        it('lets exactly one of two racing conditional creates win', () =>
+          withStore((first) =>
+            withStore(async (second) => {
+              const name = tableName('t');
+              const tables = [await first.table(name, simple), await second.table(name, simple)];
+              const ifAbsent = { condition: { id: { attributeExists: false } } };
+              for (let round = 0; round < 20; round++) {
+                const results = await Promise.allSettled(
+                  tables.map((table, i) => table.put({ id: `r${round}`, winner: i }, ifAbsent)),
+                );
+                expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+                const rejected = results.find((r) => r.status === 'rejected');
+                expect(rejected?.reason).toBeInstanceOf(ConditionalCheckFailedError);
+              }
+            }),
+          ));
+      });
 
     describe('properties', () => {
       it('agrees with a reference map over random puts and deletes', () =>
