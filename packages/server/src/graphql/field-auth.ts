@@ -5,6 +5,7 @@ import {
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
+import { GatehouseError, wireForms } from '@gatehouse/core';
 import type { AppSyncIdentity, DocumentTable, Principal } from '@gatehouse/core';
 import type { ResolverContext, ResolverFunction, ResolverUtil } from './resolver-context.js';
 
@@ -16,11 +17,11 @@ export interface ExecutionContext {
   readonly stash: Record<string, unknown>;
 }
 
-/** A field the caller may not see: `null` with AppSync's `Unauthorized` error at its path. */
-export class UnauthorizedFieldError extends Error {
-  readonly errorType = 'Unauthorized';
+/** A field the caller may not see: `null` with AppSync's `Unauthorized` error at its path (F1). */
+export class UnauthorizedFieldError extends GatehouseError {
+  readonly errorType = wireForms.ERR_FIELD_UNAUTHORIZED.errorType;
   constructor(fieldName: string, typeName: string) {
-    super(`Not Authorized to access ${fieldName} on type ${typeName}`);
+    super('ERR_FIELD_UNAUTHORIZED', `Not Authorized to access ${fieldName} on type ${typeName}`);
     this.name = 'UnauthorizedFieldError';
   }
 }
