@@ -9,8 +9,13 @@ export type PreparedDocument =
  * Parses and validates each distinct query text once. Results, including validation errors, are
  * kept in a bounded LRU: the schema does not change while a server runs.
  */
-export function createDocumentCache(schema: GraphQLSchema, options: { max?: number } = {}) {
+export function createDocumentCache(
+  schema: GraphQLSchema,
+  options: { max?: number; maxQueryLength?: number } = {},
+) {
   const cache = new LRUCache<string, PreparedDocument>(options.max ?? 1000);
+  // Larger documents are parsed every time, so the cache's memory stays bounded.
+  const maxQueryLength = options.maxQueryLength ?? 64 * 1024;
   return {
     prepare(query: string): PreparedDocument {
       const cached = cache.get(query);
@@ -23,7 +28,7 @@ export function createDocumentCache(schema: GraphQLSchema, options: { max?: numb
       } catch (error) {
         prepared = { ok: false, errors: [error as GraphQLError] };
       }
-      cache.set(query, prepared);
+      if (query.length <= maxQueryLength) cache.set(query, prepared);
       return prepared;
     },
   };

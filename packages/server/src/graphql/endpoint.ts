@@ -24,6 +24,21 @@ export interface GraphQLEndpointOptions {
   readonly checkIAMRootFields?: (authenticated: Authenticated, fields: RootField[]) => void;
   readonly logger: Logger;
   readonly documentCacheSize?: number;
+  /** appsync-auth.md §8: 30 s. */
+  readonly executionTimeoutMs?: number;
+}
+
+export const defaultExecutionTimeoutMs = 30_000;
+const timedOut = Symbol('timed out');
+
+/** Resolves to `timedOut` after `ms`; the timer never keeps the process alive. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof timedOut>((resolve) => {
+    timer = setTimeout(() => resolve(timedOut), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function isJSONContentType(value: string | undefined): boolean {
@@ -55,14 +70,10 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     if (provider instanceof GatehouseError) return errorResponse(provider, requestId);
 
     try {
-      let authenticated: Authenticated | undefined;
-      if (provider.mode !== 'AWS_LAMBDA') authenticated = await provider.authenticate(authRequest);
-
+      // Every mode, the Lambda authorizer included (it gets the query text as sent), decides before
+      // the document is parsed: refused callers learn nothing about the schema and fill no cache.
+      const authenticated: Authenticated = await provider.authenticate(authRequest);
       const prepared = documents.prepare(params.query);
-      // The authorizer sees the document as sent; callers it refuses learn nothing about the schema.
-      if (provider.mode === 'AWS_LAMBDA') authenticated = await provider.authenticate(authRequest);
-      if (!authenticated)
-        throw new GatehouseError('ERR_AUTH_NO_CREDENTIAL', 'No provider authenticated the request.');
       if (!prepared.ok) {
         return jsonResponse(
           200,
@@ -88,13 +99,26 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         headers: request.headers,
         stash: {},
       };
-      const result = await execute({
-        schema,
-        document: prepared.document,
-        operationName: params.operationName,
-        variableValues: params.variables,
-        contextValue,
-      });
+      const result = await withTimeout(
+        Promise.resolve(
+          execute({
+            schema,
+            document: prepared.document,
+            operationName: params.operationName,
+            variableValues: params.variables,
+            contextValue,
+          }),
+        ),
+        options.executionTimeoutMs ?? defaultExecutionTimeoutMs,
+      );
+      if (result === timedOut) {
+        logger.warn('GraphQL execution timed out.', { requestId });
+        return jsonResponse(
+          200,
+          { data: null, errors: [{ errorType: 'ExecutionTimeout', message: 'Execution timed out.' }] },
+          requestId,
+        );
+      }
       const body: Record<string, unknown> = { data: result.data ?? null };
       if (result.errors && result.errors.length > 0)
         body.errors = result.errors.map((e) => formatGraphQLError(e));
