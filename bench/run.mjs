@@ -1,0 +1,470 @@
+// `npm run bench`: Gatehouse's example server under load in each authorization mode, against two
+// baselines measured in the same run. See bench/README.md.
+//
+// Environment (all optional):
+//   BENCH_DURATION=6     measured seconds per target       BENCH_WARMUP=2   warm-up seconds per target
+//   BENCH_CONNECTIONS=50 autocannon connections            BENCH_ONLY=API_KEY,AWS_IAM   modes to run
+//   BENCH_CPU_PROF=1     write a V8 CPU profile of the Gatehouse server to bench/results/profiles/
+//   BENCH_STRICT=1       exit with code 1 when a mode misses its target ratio
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signedHeaders } from './sigv4.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const rootDir = join(benchDir, '..');
+const cliBin = join(rootDir, 'packages/cli/dist/bin.js');
+const exampleDir = join(rootDir, 'examples/multi-auth');
+const configFile = join(exampleDir, 'gatehouse.config.json');
+const schemaFile = join(exampleDir, 'schema.graphql');
+const postsResolverFile = join(exampleDir, 'resolvers', 'Query.posts.mjs');
+const resultsDir = join(benchDir, 'results');
+
+const settings = {
+  connections: positiveInteger('BENCH_CONNECTIONS', 50),
+  warmupSeconds: positiveInteger('BENCH_WARMUP', 2),
+  durationSeconds: positiveInteger('BENCH_DURATION', 6),
+};
+const only = process.env.BENCH_ONLY
+  ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
+  : undefined;
+const cpuProfile = process.env.BENCH_CPU_PROF === '1';
+const strict = process.env.BENCH_STRICT === '1';
+
+/** The one query every target answers; every mode may read `posts { id title }`. */
+const query = 'query Bench { posts { id title } }';
+const requestBody = JSON.stringify({ query });
+const seedTitles = ['Hello', 'Second post', 'On caching', 'Multi-auth in practice', 'Last one'];
+const region = 'us-east-1';
+
+// Everything this run starts, so that a failure or Ctrl-C stops all of it.
+const children = new Set();
+const watchdog = setTimeout(
+  () => fail(new Error('The bench ran for more than 5 minutes; stopping.')),
+  5 * 60_000,
+);
+watchdog.unref();
+process.on('SIGINT', () => fail(new Error('Interrupted.')));
+
+function positiveInteger(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`"${name}" must be a positive integer.`);
+  return value;
+}
+
+function fail(error) {
+  process.stderr.write(`\nbench failed: ${error.message}\n`);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+}
+
+/** Starts a node child and resolves once a stdout line matches `ready`, with the match. */
+function startNode(name, args, ready, { nodeArgs = [], cwd = rootDir } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-8000);
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve)).then(() => children.delete(child));
+  const match = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not become ready in 30 s.\n${stderr}`)),
+      30_000,
+    );
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const found = ready.exec(stdout);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before it was ready.\n${stderr}`));
+    });
+  });
+  return match.then((found) => ({
+    child,
+    match: found,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  }));
+}
+
+/** Runs one admin command of the CLI on the bench data dir and returns its `--json` output. */
+function gatehouse(dataDir, args) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [cliBin, ...args, '--data', dataDir, '--config', configFile, '--json'],
+      { cwd: rootDir, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(new Error(`gatehouse ${args[0]} ${args[1] ?? ''} failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
+  });
+}
+
+async function post(url, headers, body) {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** The headers of one request to a target (a SigV4 target is signed afresh each time). */
+function headersFor(target, url) {
+  if (target.sigv4) {
+    return signedHeaders({ url, body: requestBody, ...target.sigv4, nonce: `verify-${Date.now()}` });
+  }
+  return { 'content-type': 'application/json', ...target.headers };
+}
+
+/** One request must answer 200 with data, no errors, and exactly the reference JSON. */
+async function verify(target, url, expected) {
+  const { status, text } = await post(url, headersFor(target, url), requestBody);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const problems = [];
+  if (status !== 200) problems.push(`status ${status}`);
+  if (!parsed || parsed.data == null) problems.push('no data');
+  if (parsed?.errors !== undefined) problems.push('errors in the response');
+  if (expected !== undefined && text !== expected) problems.push('a response different from the reference');
+  if (problems.length > 0) {
+    throw new Error(`${target.name}: the check request got ${problems.join(', ')}:\n${text.slice(0, 2000)}`);
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere. */
+async function cpuSecondsOf(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+const clockTicksPerSecond = 100; // USER_HZ on Linux.
+
+/**
+ * Runs the load generator in its own process against `url`, and samples the CPU time of the
+ * server process `serverPid` over the measured run (not the warm-up).
+ */
+function load(target, url, serverPid) {
+  const spec = {
+    url,
+    body: requestBody,
+    connections: settings.connections,
+    warmupSeconds: settings.warmupSeconds,
+    durationSeconds: settings.durationSeconds,
+    ...(target.sigv4 ? { sigv4: target.sigv4 } : { headers: headersFor(target, url) }),
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(benchDir, 'load.mjs'), JSON.stringify(spec)], {
+      cwd: rootDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.add(child);
+    const timer = setTimeout(
+      () => child.kill('SIGKILL'),
+      (settings.warmupSeconds + settings.durationSeconds + 60) * 1000,
+    );
+    let stdout = '';
+    let stderr = '';
+    let cpuStart;
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-8000);
+    });
+    child.stdout.on('data', (chunk) => {
+      const before = stdout;
+      stdout += chunk;
+      if (!before.includes('measure-start\n') && stdout.includes('measure-start\n')) {
+        cpuStart = cpuSecondsOf(serverPid);
+      }
+    });
+    child.once('exit', async (code) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const cpuEnd = await cpuSecondsOf(serverPid);
+      if (code !== 0) {
+        reject(new Error(`The load generator failed on ${target.name} (exit ${code}): ${stderr}`));
+        return;
+      }
+      const result = JSON.parse(stdout.trim().split('\n').pop());
+      const start = await cpuStart;
+      const serverCpuSeconds = start === undefined || cpuEnd === undefined ? undefined : cpuEnd - start;
+      resolve({ ...result, serverCpuSeconds });
+    });
+  });
+}
+
+async function measure(target, url, expected, serverPid) {
+  await verify(target, url, expected);
+  process.stderr.write(`  ${target.name} …`);
+  const result = await load(target, url, serverPid);
+  process.stderr.write(` ${Math.round(result.requestsPerSecond)} req/s\n`);
+  return { name: target.name, kind: target.kind, target: target.target, note: target.note, ...result };
+}
+
+/** Starts a baseline, loads it, stops it: a baseline runs only during its own measurement. */
+async function measureBaseline(target, script, args, expected) {
+  const baseline = await startNode(target.name, [join(benchDir, script), ...args], /ready (\S+)/);
+  try {
+    return await measure(target, baseline.match[1], expected, baseline.child.pid);
+  } finally {
+    await baseline.stop();
+  }
+}
+
+function pad(value, width, right = false) {
+  const text = String(value);
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function printTable(rows) {
+  const header = [
+    'target',
+    'req/s',
+    'p99 ms',
+    'ratio',
+    'target',
+    'result',
+    'non-2xx',
+    'cpu ratio',
+    'srv µs/req',
+    'srv cores',
+    'ldr cores',
+  ];
+  const widths = [40, 7, 6, 6, 7, 6, 7, 9, 10, 9, 9];
+  const line = (cells) =>
+    cells
+      .map((cell, i) => pad(cell, widths[i], i > 0 && i !== 5))
+      .join('  ')
+      .replace(/\s+$/, '');
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w)))];
+  for (const row of rows) {
+    out.push(
+      line([
+        row.name,
+        Math.round(row.requestsPerSecond),
+        row.latencyP99,
+        `${row.ratio.toFixed(2)}×`,
+        row.target === undefined ? '' : `≥${row.target.toFixed(2)}×`,
+        row.target === undefined ? '' : row.pass ? 'pass' : 'FAIL',
+        row.non2xx + row.errors + row.timeouts,
+        row.cpuRatio === undefined ? '?' : `${row.cpuRatio.toFixed(2)}×`,
+        row.serverCpuSeconds === undefined
+          ? '?'
+          : Math.round((row.serverCpuSeconds * 1e6) / row.requestsTotal),
+        row.serverCpuSeconds === undefined ? '?' : (row.serverCpuSeconds / row.durationSeconds).toFixed(2),
+        (row.loaderCpuSeconds / row.durationSeconds).toFixed(2),
+      ]),
+    );
+  }
+  process.stdout.write(`\n${out.join('\n')}\n`);
+}
+
+async function main() {
+  const started = Date.now();
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
+  const profileDir = join(resultsDir, 'profiles');
+  if (cpuProfile) await mkdir(profileDir, { recursive: true });
+  let server;
+  try {
+    process.stderr.write(`Starting gatehouse dev (data ${dataDir})\n`);
+    server = await startNode(
+      'gatehouse dev',
+      [cliBin, 'dev', '--config', configFile, '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
+      /Gatehouse ready at (\S+)/,
+      { nodeArgs: cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] },
+    );
+    const url = server.match[1];
+
+    // Credentials for every mode, through the CLI, as a user of the example would get them.
+    await gatehouse(dataDir, [
+      'users',
+      'create',
+      'bench',
+      '--password',
+      'Bench-Passw0rd!',
+      '--group',
+      'admin',
+    ]);
+    const { accessToken } = await gatehouse(dataDir, ['token', 'bench']);
+    const { idToken: oidcToken } = await gatehouse(dataDir, ['token', 'bench', '--oidc']);
+    const credentials = await gatehouse(dataDir, ['credentials', '--guest']);
+    const { id: apiKey } = await gatehouse(dataDir, ['api-keys', 'create', '--description', 'bench']);
+
+    // A few posts, so that the response is not trivial.
+    for (const title of seedTitles) {
+      const body = JSON.stringify({
+        query:
+          'mutation Seed($title: String!, $body: String) { createPost(title: $title, body: $body) { id } }',
+        variables: { title, body: `Body of "${title}".` },
+      });
+      const { status, text } = await post(
+        url,
+        { 'content-type': 'application/json', authorization: accessToken },
+        body,
+      );
+      if (status !== 200 || JSON.parse(text).errors)
+        throw new Error(`Seeding a post failed: ${status} ${text}`);
+    }
+    const reference = await post(
+      url,
+      { 'content-type': 'application/json', 'x-api-key': apiKey },
+      requestBody,
+    );
+    if (reference.status !== 200)
+      throw new Error(`The reference request failed: ${reference.status} ${reference.text}`);
+    const expected = reference.text;
+    const referenceFile = join(dataDir, 'bench-response.json');
+    await writeFile(referenceFile, expected);
+
+    const httpBaseline = { name: 'baseline: node:http, fixed JSON', kind: 'baseline' };
+    const graphqlBaseline = { name: 'baseline: graphql-js, no auth', kind: 'baseline' };
+    const modes = [
+      { name: 'API_KEY', headers: { 'x-api-key': apiKey }, target: 0.85 },
+      { name: 'AMAZON_COGNITO_USER_POOLS', headers: { authorization: accessToken }, target: 0.8 },
+      {
+        name: 'OPENID_CONNECT',
+        headers: { authorization: oidcToken },
+        target: 0.8,
+        note: 'target by analogy with the user-pool JWT; not in the requirement',
+      },
+      { name: 'AWS_LAMBDA', headers: { authorization: 'custom-bench' }, target: 0.85 },
+      { name: 'AWS_IAM', sigv4: { credentials, region }, target: 0.55 },
+    ].filter((mode) => only === undefined || only.has(mode.name));
+
+    process.stderr.write(
+      `Loading: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per target\n`,
+    );
+    // The graphql-js baseline runs before the first mode and after every mode; each mode is
+    // compared with the mean of the two baseline runs around it, so that other load on the
+    // machine (and its drift) affects both sides of a ratio alike.
+    const httpRow = await measureBaseline(httpBaseline, 'baseline-http.mjs', [referenceFile], expected);
+    const graphqlRun = () =>
+      measureBaseline(
+        graphqlBaseline,
+        'baseline-graphql.mjs',
+        [schemaFile, join(dataDir, 'gatehouse.db'), postsResolverFile],
+        expected,
+      );
+    const graphqlRuns = [await graphqlRun()];
+    const modeRows = [];
+    for (const mode of modes) {
+      modeRows.push(await measure({ ...mode, kind: 'mode' }, url, expected, server.child.pid));
+      graphqlRuns.push(await graphqlRun());
+    }
+    const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const costOf = (row) =>
+      row.serverCpuSeconds === undefined ? undefined : row.serverCpuSeconds / row.requestsTotal;
+    const referenceOf = (runs) => ({
+      rate: mean(runs.map((run) => run.requestsPerSecond)),
+      cost: runs.some((run) => costOf(run) === undefined) ? undefined : mean(runs.map(costOf)),
+    });
+    const overall = referenceOf(graphqlRuns);
+    const graphqlRow = {
+      ...graphqlBaseline,
+      name: `${graphqlBaseline.name} (mean of ${graphqlRuns.length})`,
+      requestsPerSecond: overall.rate,
+      requestsTotal: graphqlRuns.reduce((sum, run) => sum + run.requestsTotal, 0),
+      latencyP99: Math.max(...graphqlRuns.map((run) => run.latencyP99)),
+      non2xx: graphqlRuns.reduce((sum, run) => sum + run.non2xx, 0),
+      errors: graphqlRuns.reduce((sum, run) => sum + run.errors, 0),
+      timeouts: graphqlRuns.reduce((sum, run) => sum + run.timeouts, 0),
+      serverCpuSeconds:
+        overall.cost === undefined
+          ? undefined
+          : overall.cost * graphqlRuns.reduce((sum, run) => sum + run.requestsTotal, 0),
+      loaderCpuSeconds: graphqlRuns.reduce((sum, run) => sum + run.loaderCpuSeconds, 0),
+      durationSeconds: graphqlRuns.reduce((sum, run) => sum + run.durationSeconds, 0),
+      runs: graphqlRuns,
+      reference: overall,
+    };
+    httpRow.reference = overall;
+    modeRows.forEach((row, i) => {
+      row.reference = referenceOf(graphqlRuns.slice(i, i + 2));
+    });
+    const rows = [httpRow, graphqlRow, ...modeRows];
+    for (const row of rows) {
+      row.ratio = row.requestsPerSecond / row.reference.rate;
+      const cost = costOf(row);
+      row.cpuRatio =
+        cost === undefined || row.reference.cost === undefined ? undefined : row.reference.cost / cost;
+      if (row.target !== undefined) {
+        row.pass = row.ratio >= row.target && row.non2xx === 0 && row.errors === 0 && row.timeouts === 0;
+      }
+    }
+    printTable(rows);
+    const failures = rows.filter((row) => row.target !== undefined && !row.pass);
+    const unclean = rows.filter((row) => row.non2xx + row.errors + row.timeouts > 0);
+    const spread = graphqlRuns.map((run) => Math.round(run.requestsPerSecond)).join(', ');
+    process.stdout.write(
+      `\nratio: req/s over the mean of the graphql-js baseline runs just before and just after (all runs: ${spread} req/s).\n` +
+        "cpu ratio: the same baseline's server CPU time per request over this target's (less sensitive to other load).\n" +
+        'srv µs/req: CPU time of the server process per request (all its threads); srv/ldr cores: CPU used by\n' +
+        'the server and by the load generator during the measured run (1.00 = one core busy all the time).\n' +
+        `${settings.connections} connections, ${settings.durationSeconds} s per target after ${settings.warmupSeconds} s warm-up, ` +
+        `${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}; ` +
+        `${Math.round((Date.now() - started) / 1000)} s in all.\n` +
+        (unclean.length > 0
+          ? `Non-2xx, errors or timeouts under load: ${unclean.map((r) => r.name).join(', ')}.\n`
+          : '') +
+        (failures.length > 0
+          ? `Missed: ${failures.map((r) => r.name).join(', ')}.\n`
+          : 'Every mode met its target.\n'),
+    );
+
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      settings,
+      query,
+      // A string rather than a number array, so that the file is already in Prettier's layout.
+      loadAverage: loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' '),
+      results: rows,
+    };
+    await mkdir(resultsDir, { recursive: true });
+    const json = `${JSON.stringify(report, null, 2)}\n`;
+    await writeFile(join(resultsDir, 'latest.json'), json);
+    await writeFile(join(resultsDir, `run-${report.date.replace(/[:.]/g, '-')}.json`), json);
+    process.stdout.write(`Results: ${join('bench', 'results', 'latest.json')}\n`);
+    return strict && failures.length > 0 ? 1 : 0;
+  } finally {
+    await server?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    if (cpuProfile) process.stderr.write(`CPU profile of the server: ${profileDir}\n`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => fail(error),
+);
