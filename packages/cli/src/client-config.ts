@@ -1,5 +1,12 @@
 import { authModes, type AuthMode } from '@gatehouse/core';
 
+/** Amplify's `Auth.Cognito.loginWith` (without OAuth, out of scope). */
+export interface LoginWith {
+  readonly username?: boolean | undefined;
+  readonly email?: boolean | undefined;
+  readonly phone?: boolean | undefined;
+}
+
 export interface ClientConfigInput {
   readonly name: string;
   readonly graphqlUrl: string;
@@ -15,7 +22,24 @@ export interface ClientConfigInput {
     readonly allowGuestAccess: boolean;
     readonly userPoolEndpoint: string;
     readonly identityPoolEndpoint: string;
+    /** How users sign in (`identity.loginWith`); default `{ username: true }`. */
+    readonly loginWith?: LoginWith | undefined;
   };
+}
+
+/** Username attributes in the spelling of each config format, for email/phone sign-in. */
+function usernameAttributes(loginWith: LoginWith | undefined): { gen1: string[]; gen2: string[] } {
+  const gen1: string[] = [];
+  const gen2: string[] = [];
+  if (loginWith?.email) {
+    gen1.push('EMAIL');
+    gen2.push('email');
+  }
+  if (loginWith?.phone) {
+    gen1.push('PHONE_NUMBER');
+    gen2.push('phone_number');
+  }
+  return { gen1, gen2 };
 }
 
 /** aws-amplify v6 `authMode` names per AppSync mode (appsync-auth.md §1). */
@@ -54,6 +78,7 @@ export function amplifyConfiguration(input: ClientConfigInput): Record<string, u
   };
   if (input.identity) {
     const { identity } = input;
+    const gen1UsernameAttributes = usernameAttributes(identity.loginWith).gen1;
     config.auth = {
       plugins: {
         awsCognitoAuthPlugin: {
@@ -77,7 +102,12 @@ export function amplifyConfiguration(input: ClientConfigInput): Record<string, u
               Endpoint: identity.userPoolEndpoint,
             },
           },
-          Auth: { Default: { authenticationFlowType: 'USER_SRP_AUTH' } },
+          Auth: {
+            Default: {
+              authenticationFlowType: 'USER_SRP_AUTH',
+              ...(gen1UsernameAttributes.length > 0 ? { usernameAttributes: gen1UsernameAttributes } : {}),
+            },
+          },
         },
       },
     };
@@ -98,12 +128,15 @@ export function amplifyOutputs(input: ClientConfigInput): Record<string, unknown
     },
   };
   if (input.identity) {
+    const gen2UsernameAttributes = usernameAttributes(input.identity.loginWith).gen2;
     outputs.auth = {
       aws_region: input.region,
       user_pool_id: input.identity.userPoolId,
       user_pool_client_id: input.identity.userPoolClientId,
       identity_pool_id: input.identity.identityPoolId,
       unauthenticated_identities_enabled: input.identity.allowGuestAccess,
+      // Gen 2 signs in by username when `username_attributes` is absent.
+      ...(gen2UsernameAttributes.length > 0 ? { username_attributes: gen2UsernameAttributes } : {}),
     };
   }
   return outputs;
@@ -130,6 +163,7 @@ export function amplifyResources(input: ClientConfigInput): Record<string, unkno
         allowGuestAccess: input.identity.allowGuestAccess,
         userPoolEndpoint: input.identity.userPoolEndpoint,
         identityPoolEndpoint: input.identity.identityPoolEndpoint,
+        loginWith: input.identity.loginWith ?? { username: true },
       },
     };
   }

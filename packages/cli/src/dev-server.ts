@@ -1,12 +1,19 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Logger } from '@gatehouse/core';
-import { createIdentityRoutes, openIdentity, type OpenedIdentity } from '@gatehouse/identity';
+import { providersOf, type GatehouseConfig, type Logger } from '@gatehouse/core';
+import {
+  createIdentityRoutes,
+  openIdentity,
+  parseIdentityConfig,
+  type IdentityConfig,
+  type OpenedIdentity,
+} from '@gatehouse/identity';
 import {
   createGatehouseApp,
   createIAMPrincipalResolver,
   createSQLiteDocumentStore,
   listen,
+  loadSchema,
   type RequestHandler,
 } from '@gatehouse/server';
 import {
@@ -47,10 +54,18 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const sdl = await readFile(resolve(configDir, config.schema), 'utf8').catch(() => {
     throw new UsageError(`The schema file "${config.schema}" cannot be read.`);
   });
-  const dataDir = resolve(options.dataDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const region = config.region ?? 'us-east-1';
   const accountId = config.accountId ?? '123456789012';
+  let identityConfig: IdentityConfig;
+  try {
+    identityConfig = parseIdentityConfig(config.identity);
+  } catch (error) {
+    throw new UsageError(`Invalid config "${options.configPath}": ${(error as Error).message}`);
+  }
+  // Everything checkable without the data dir is checked before anything is written to it.
+  checkSchema(sdl, config);
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   let handle: RequestHandler | undefined;
   const server = await listen(
@@ -67,7 +82,24 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const store = createSQLiteDocumentStore({ filename: join(dataDir, databaseFile) });
   try {
     const baseUrl = server.url;
-    const identity = await openIdentity({ store, dataDir, region, accountId, issuerBaseUrl: baseUrl, now });
+    const identity = await openIdentity({
+      store,
+      dataDir,
+      region,
+      accountId,
+      issuerBaseUrl: baseUrl,
+      now,
+      allowUnauthenticated: identityConfig.allowGuestAccess ?? true,
+      config: identityConfig,
+      accessKeys: config.iam?.accessKeys ?? [],
+      logger: options.logger,
+      // Dev delivery: codes go to the console (also listed by `gatehouse users codes`).
+      onCode: (event) =>
+        options.logger.info(`${event.purpose} code for "${event.username}": ${event.code}`, {
+          username: event.username,
+          purpose: event.purpose,
+        }),
+    });
     const apiId = config.apiId ?? identity.settings.apiId;
     const apiKeyModeEnabled = [config, ...(config.additionalAuthenticationProviders ?? [])].some(
       (provider) => provider.authenticationType === 'API_KEY',
@@ -93,6 +125,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           apiId,
           roles: config.iam?.roles,
           temporary: identity.identityPool,
+          now,
         }),
         localUserPool: {
           userPoolId: identity.settings.userPoolId,
@@ -120,9 +153,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         userPoolId: identity.settings.userPoolId,
         userPoolClientId: identity.settings.userPoolClientId,
         identityPoolId: identity.settings.identityPoolId,
-        allowGuestAccess: true,
+        allowGuestAccess: identityConfig.allowGuestAccess ?? true,
         userPoolEndpoint: `${baseUrl}/cognito-idp`,
         identityPoolEndpoint: `${baseUrl}/cognito-identity`,
+        loginWith: { username: true },
       },
     };
     await writeJSON(join(dataDir, 'amplifyconfiguration.json'), amplifyConfiguration(input));
@@ -173,4 +207,26 @@ async function clientConfigAPIKey(
     description: 'Client config key (gatehouse dev)',
   });
   return { key: created.id, created: true };
+}
+
+/** Validates the SDL and its directives against the configured modes; a problem is a UsageError. */
+function checkSchema(sdl: string, config: GatehouseConfig): void {
+  const providers = providersOf(config).map((provider, index) => ({
+    mode: provider.mode,
+    providerId: `provider-${index}`,
+  }));
+  const [defaultProvider] = providers;
+  if (!defaultProvider) throw new UsageError('The config names no authentication provider.');
+  try {
+    loadSchema(sdl, {
+      defaultProvider,
+      providers,
+      ...(config.userPoolConfig?.defaultAction !== undefined
+        ? { defaultAction: config.userPoolConfig.defaultAction }
+        : {}),
+      ...(config.strictSchema !== undefined ? { strictSchema: config.strictSchema } : {}),
+    });
+  } catch (error) {
+    throw new UsageError(`The schema file "${config.schema}" is invalid: ${(error as Error).message}`);
+  }
 }

@@ -12,6 +12,7 @@ Commands:
   dev [--config FILE] [--port N] [--host H] [--data DIR]   start the dev server
   api-keys create|list|delete ID|extend ID                 manage API keys
   users create NAME --password P|list|delete NAME          manage users of the local pool
+  users codes NAME                                         list a user's confirmation and reset codes
   groups add|remove NAME GROUP                             manage group membership
   token NAME [--password P] [--expires-in S] [--oidc]      print tokens of a user
   credentials (--guest | --user NAME) [--expires-in S]     print temporary IAM credentials
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`Unknown command "${name}".\n${usage}\n`);
+    process.stderr.write(`Unknown command "${name}"; run "gatehouse --help" for the list.\n`);
     return 2;
   }
   try {

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseConfig, type DocumentStore, type GatehouseConfig } from '@gatehouse/core';
-import { openIdentity, type OpenedIdentity } from '@gatehouse/identity';
+import {
+  openIdentity,
+  parseIdentityConfig,
+  type IdentityConfig,
+  type OpenedIdentity,
+} from '@gatehouse/identity';
 import { createSQLiteDocumentStore } from '@gatehouse/server';
 import { UsageError } from './usage-error.js';
 
@@ -90,8 +95,16 @@ export async function openWorkspace(flags: {
   }
   const region = config?.config.region ?? runtime?.region ?? 'us-east-1';
   const accountId = config?.config.accountId ?? runtime?.accountId ?? '123456789012';
+  let identityConfig: IdentityConfig;
+  try {
+    identityConfig = parseIdentityConfig(config?.config.identity);
+  } catch (error) {
+    throw new UsageError(`Invalid config "${configPath ?? ''}": ${(error as Error).message}`);
+  }
   const store = createSQLiteDocumentStore({ filename: join(dataDir, databaseFile) });
   const identity = await openIdentity({
+    config: identityConfig,
+    allowUnauthenticated: identityConfig.allowGuestAccess ?? true,
     store,
     dataDir,
     region,

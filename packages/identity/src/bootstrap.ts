@@ -4,7 +4,16 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isConditionalCheckFailedError } from '@gatehouse/core';
-import type { Clock, DocumentStore, Item } from '@gatehouse/core';
+import type { Clock, DocumentStore, Item, Logger } from '@gatehouse/core';
+import type { AdminAccessKey } from './cognito-idp/admin-auth.js';
+import {
+  createUserPoolService,
+  type CodeDeliveryEvent,
+  type UserPoolService,
+} from './cognito-idp/service.js';
+import type { RateLimitOptions } from './cognito-idp/throttle.js';
+import type { IdentityConfig } from './identity-config.js';
+import type { RSAKeyPairGenerator } from './signing-keys.js';
 import { createLocalOIDCIssuer, type LocalOIDCIssuer } from './oidc-issuer.js';
 import { createAPIKeyStore, type APIKeyStore } from './api-keys.js';
 import { createIdentityPool, type IdentityPool } from './identity-pool.js';
@@ -35,6 +44,17 @@ export interface OpenIdentityOptions extends PasswordHashingOptions {
   readonly allowUnauthenticated?: boolean | undefined;
   /** Lifetime of identity-pool credentials, 1–43200 s (default 3600); short ones test expiry. */
   readonly credentialLifetimeSeconds?: number | undefined;
+  /** The config's `identity` object, parsed by `parseIdentityConfig`. */
+  readonly config?: IdentityConfig | undefined;
+  /** `iam.accessKeys`: entries with `admin: true` may call the user pool's admin operations. */
+  readonly accessKeys?: readonly AdminAccessKey[] | undefined;
+  /** Delivers confirmation and reset codes; the dev server logs them. */
+  readonly onCode?: ((event: CodeDeliveryEvent) => void | Promise<void>) | undefined;
+  /** Per-address limit of the unauthenticated Cognito operations; `false` turns it off. */
+  readonly rateLimit?: RateLimitOptions | false | undefined;
+  readonly logger?: Logger | undefined;
+  /** Signing-key generation; injectable so tests can reuse keys. */
+  readonly generateRSAKeyPair?: RSAKeyPairGenerator | undefined;
 }
 
 export interface OpenedIdentity {
@@ -44,6 +64,10 @@ export interface OpenedIdentity {
   readonly apiKeys: APIKeyStore;
   /** The built-in OIDC issuer at `<issuerBaseUrl>/oidc` (`"issuer": "local"`). */
   readonly oidcIssuer: LocalOIDCIssuer;
+  /** The Cognito user pool API (`POST /cognito-idp`). */
+  readonly userPoolAPI: UserPoolService;
+  /** CORS origins of the Cognito endpoints (`identity.allowedOrigins`). */
+  readonly allowedOrigins: readonly string[] | undefined;
 }
 
 const settingsTable = 'identity_settings';
@@ -68,6 +92,12 @@ export async function openIdentity(options: OpenIdentityOptions): Promise<Opened
     issuer,
     now: options.now,
     unsafeFastHashingForTests: options.unsafeFastHashingForTests,
+    passwordPolicy: options.config?.passwordPolicy,
+    accessTokenLifetimeSeconds: options.config?.tokenLifetimes?.accessTokenSeconds,
+    idTokenLifetimeSeconds: options.config?.tokenLifetimes?.idTokenSeconds,
+    refreshTokenLifetimeSeconds: options.config?.tokenLifetimes?.refreshTokenSeconds,
+    refreshTokenRotation: options.config?.refreshTokenRotation,
+    generateRSAKeyPair: options.generateRSAKeyPair,
   });
   const identityPool = await createIdentityPool({
     store,
@@ -88,8 +118,30 @@ export async function openIdentity(options: OpenIdentityOptions): Promise<Opened
     audience: settings.userPoolClientId,
     userPool,
     now: options.now,
+    generateRSAKeyPair: options.generateRSAKeyPair,
   });
-  return { settings, userPool, identityPool, apiKeys, oidcIssuer };
+  const userPoolAPI = await createUserPoolService({
+    userPool,
+    store,
+    installKey,
+    region,
+    accountId,
+    config: options.config,
+    accessKeys: options.accessKeys,
+    onCode: options.onCode,
+    rateLimit: options.rateLimit,
+    now: options.now,
+    logger: options.logger,
+  });
+  return {
+    settings,
+    userPool,
+    identityPool,
+    apiKeys,
+    oidcIssuer,
+    userPoolAPI,
+    allowedOrigins: options.config?.allowedOrigins,
+  };
 }
 
 async function loadOrCreateSettings(store: DocumentStore, region: string): Promise<IdentitySettings> {

@@ -1,10 +1,12 @@
 import type { PlainRequest } from '@gatehouse/core';
 import type { OpenedIdentity } from './bootstrap.js';
+import { createCognitoIdentityRoutes } from './cognito-identity/routes.js';
+import { createUserPoolRoutes } from './cognito-idp/routes.js';
 import type { SigningJWK } from './signing-keys.js';
 
 /** Structurally the server's `Route`: the identity package does not depend on the server. */
 export interface IdentityRoute {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
   readonly path: string;
   handle(request: PlainRequest & { readonly requestId: string }): Promise<IdentityResponse>;
 }
@@ -62,5 +64,7 @@ export function createIdentityRoutes(identity: OpenedIdentity): IdentityRoute[] 
   return [
     ...issuerRoutes(identity.userPool.issuer, () => identity.userPool.jwks()),
     ...issuerRoutes(identity.oidcIssuer.issuer, () => identity.oidcIssuer.jwks()),
+    ...createCognitoIdentityRoutes(identity, { allowedOrigins: identity.allowedOrigins }),
+    ...createUserPoolRoutes(identity),
   ];
 }

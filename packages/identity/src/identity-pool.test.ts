@@ -265,3 +265,41 @@ describe('createIdentityPool getCredentialsForIdentity', () => {
     ).resolves.toHaveProperty('credentials');
   });
 });
+
+describe('createIdentityPool with a user pool that reports revoked sign-ins', () => {
+  it('refuses an ID token whose sign-in has been revoked (identity.md §8)', async () => {
+    const { pool: userPool, store, installKey, clock } = await createTestUserPool();
+    const revoked = new Set<string>();
+    const identityPool = await createIdentityPool({
+      store,
+      installKey,
+      identityPoolId,
+      region: 'us-east-1',
+      accountId: '123456789012',
+      userPool: {
+        userPoolId: userPool.userPoolId,
+        issuer: userPool.issuer,
+        providerName: userPool.providerName,
+        verifyIdToken: (token) => userPool.verifyIdToken(token),
+        isSignInRevoked: async (originJti) => revoked.has(originJti),
+      },
+      now: clock.now,
+    });
+    await userPool.createUser('alice', { password: strongPassword });
+    const { idToken } = await userPool.issueTokens('alice');
+    const logins = { [issuerProvider]: idToken };
+    const { identityId } = await identityPool.getId({ logins });
+    const claims = await userPool.verifyIdToken(idToken);
+    revoked.add(String(claims['origin_jti']));
+    await expectIdentityError(
+      identityPool.getId({ logins }),
+      'NotAuthorizedException',
+      'Invalid login token. Token has been revoked.',
+    );
+    await expectIdentityError(
+      identityPool.getCredentialsForIdentity({ identityId, logins }),
+      'NotAuthorizedException',
+      'Invalid login token. Token has been revoked.',
+    );
+  });
+});

@@ -30,8 +30,13 @@ export interface IdentityPoolOptions {
   readonly identityPoolId: string;
   readonly region: string;
   readonly accountId: string;
-  /** The attached user pool (only `verifyIdToken` and its names are used). */
-  readonly userPool: Pick<LocalUserPool, 'userPoolId' | 'issuer' | 'providerName' | 'verifyIdToken'>;
+  /**
+   * The attached user pool (only `verifyIdToken`, its names and, when it has one, the revocation
+   * check are used). ID tokens of a revoked sign-in (`origin_jti`) are refused (identity.md §8).
+   */
+  readonly userPool: Pick<LocalUserPool, 'userPoolId' | 'issuer' | 'providerName' | 'verifyIdToken'> & {
+    readonly isSignInRevoked?: ((originJti: string) => Promise<boolean>) | undefined;
+  };
   /** Default true. */
   readonly allowUnauthenticated?: boolean | undefined;
   readonly now?: Clock | undefined;
@@ -93,6 +98,8 @@ const expiredRetentionSeconds = 86_400;
 const messages = {
   unauthenticated: 'Unauthenticated access is not supported for this identity pool.',
   unsupportedProvider: 'Token is not from a supported provider of this identity pool.',
+  // Cognito's wording for this case is unconfirmed.
+  revokedLogin: 'Invalid login token. Token has been revoked.',
   loginsMismatch:
     "Logins don't match. Please include at least one valid login for this identity or identity pool.",
 } as const;
@@ -152,6 +159,14 @@ export async function createIdentityPool(options: IdentityPoolOptions): Promise<
       if (typeof token !== 'string')
         throw new IdentityError('NotAuthorizedException', 'Invalid login token.');
       const verified = await userPool.verifyIdToken(token);
+      const originJti = verified['origin_jti'];
+      if (
+        userPool.isSignInRevoked &&
+        typeof originJti === 'string' &&
+        (await userPool.isSignInRevoked(originJti))
+      ) {
+        throw new IdentityError('NotAuthorizedException', messages.revokedLogin);
+      }
       if (claims && claims.sub !== verified.sub) {
         throw new IdentityError('NotAuthorizedException', messages.loginsMismatch);
       }

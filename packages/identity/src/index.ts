@@ -39,7 +39,18 @@ export type {
   ListUsersOptions,
   LocalUserPool,
   LocalUserPoolOptions,
+  LocalGroup,
+  UserSRPVerifier,
 } from './user-pool.js';
+
+// Cognito user pool API (identity.md §1–§3, §6, §8)
+export { createUserPoolService, userPoolTargetPrefix } from './cognito-idp/service.js';
+export type { UserPoolService, UserPoolServiceOptions, CodeDeliveryEvent } from './cognito-idp/service.js';
+export { createUserPoolRoutes, userPoolPath } from './cognito-idp/routes.js';
+export { codePurposes } from './cognito-idp/codes.js';
+export type { CodePurpose, CodeListing } from './cognito-idp/codes.js';
+export type { AdminAccessKey } from './cognito-idp/admin-auth.js';
+export type { RateLimitOptions } from './cognito-idp/throttle.js';
 
 // API keys
 export { createAPIKeyStore, maxAPIKeysPerAPI } from './api-keys.js';
@@ -55,6 +66,10 @@ export type {
   Logins,
 } from './identity-pool.js';
 
+// config
+export { parseIdentityConfig } from './identity-config.js';
+export type { IdentityConfig } from './identity-config.js';
+
 // bootstrap
 export { openIdentity } from './bootstrap.js';
 export type { IdentitySettings, OpenIdentityOptions, OpenedIdentity } from './bootstrap.js';
@@ -63,4 +78,11 @@ export type { IdentitySettings, OpenIdentityOptions, OpenedIdentity } from './bo
 export { createLocalOIDCIssuer } from './oidc-issuer.js';
 export type { LocalOIDCIssuer, LocalOIDCIssuerOptions } from './oidc-issuer.js';
 export { createIdentityRoutes } from './http-routes.js';
+export {
+  createCognitoIdentityRoutes,
+  createCognitoIdentityHandler,
+  cognitoIdentityPath,
+  cognitoIdentityService,
+} from './cognito-identity/routes.js';
+export type { CognitoIdentityRoutesOptions, CognitoIdentityHandler } from './cognito-identity/routes.js';
 export type { IdentityRoute, IdentityResponse } from './http-routes.js';

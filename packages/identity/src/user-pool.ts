@@ -8,13 +8,17 @@ import { importJWK, jwtVerify, errors as joseErrors, type JWTPayload, type JWTVe
 import { isConditionalCheckFailedError } from '@gatehouse/core';
 import type { Clock, DocumentStore, Item, JWKSource } from '@gatehouse/core';
 import { IdentityError } from './errors.js';
-import { assertInstallKey } from './install-key.js';
+import { createCodeStore, type CodeListing, type CodePurpose } from './cognito-idp/codes.js';
+import { createSRPVerifier } from './cognito-idp/srp.js';
+import { assertInstallKey, decryptBlob, encryptBlob } from './install-key.js';
 import {
   assertPasswordPolicy,
+  defaultPasswordPolicy,
   hashPassword,
   verifyDecoyPassword,
   verifyPasswordHash,
   type PasswordHashingOptions,
+  type PasswordPolicy,
 } from './passwords.js';
 import {
   createSigningKeyRing,
@@ -44,6 +48,24 @@ export interface CreateUserInput {
   readonly password: string;
   readonly groups?: readonly string[] | undefined;
   readonly attributes?: Readonly<Record<string, string>> | undefined;
+  /** Default `CONFIRMED`; `UNCONFIRMED` for sign-up, `FORCE_CHANGE_PASSWORD` for a temporary password. */
+  readonly status?: 'CONFIRMED' | 'UNCONFIRMED' | 'FORCE_CHANGE_PASSWORD' | undefined;
+}
+
+/** A group as `CreateGroup`/`ListGroups` describe it. */
+export interface LocalGroup {
+  readonly groupName: string;
+  readonly description: string | undefined;
+  readonly precedence: number | undefined;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/** A user's SRP verifier, decrypted (for the `USER_SRP_AUTH` flow only). */
+export interface UserSRPVerifier {
+  readonly user: LocalUser;
+  readonly salt: bigint;
+  readonly verifier: bigint;
 }
 
 export interface IssueTokensOptions {
@@ -65,6 +87,8 @@ export interface RefreshedTokens {
   readonly idToken: string;
   readonly accessToken: string;
   readonly expiresIn: number;
+  /** A new refresh token, only when rotation is on. */
+  readonly refreshToken?: string | undefined;
 }
 
 /** Verified ID token claims (identity.md §5). */
@@ -109,6 +133,11 @@ export interface LocalUserPoolOptions extends PasswordHashingOptions {
   readonly refreshTokenLifetimeSeconds?: number | undefined;
   /** Signing-key generation; injectable so tests can reuse keys. */
   readonly generateRSAKeyPair?: RSAKeyPairGenerator | undefined;
+  /** Default Cognito's (`defaultPasswordPolicy`). */
+  readonly passwordPolicy?: PasswordPolicy | undefined;
+  /** Refresh-token rotation (default off); a replaced token keeps working for the grace period (0–60 s, default 0). */
+  readonly refreshTokenRotation?:
+    { readonly enabled: boolean; readonly retryGracePeriodSeconds?: number | undefined } | undefined;
 }
 
 export interface ListUsersOptions {
@@ -125,6 +154,11 @@ export interface LocalUserPool {
   readonly providerName: string;
   /** The pool's keys for in-process verification by the server's user-pool mode. */
   readonly keySource: JWKSource;
+  /** SRP's pool name `P`: the user pool id after `_`. */
+  readonly poolName: string;
+  readonly passwordPolicy: PasswordPolicy;
+  /** ID and access token lifetimes, seconds. */
+  readonly tokenLifetimes: { readonly access: number; readonly id: number };
   createUser(username: string, input: CreateUserInput): Promise<LocalUser>;
   getUser(username: string): Promise<LocalUser | undefined>;
   listUsers(options?: ListUsersOptions): Promise<{ users: LocalUser[]; nextToken: string | null }>;
@@ -132,18 +166,59 @@ export interface LocalUserPool {
   addUserToGroup(username: string, group: string): Promise<void>;
   removeUserFromGroup(username: string, group: string): Promise<void>;
   listGroups(): Promise<string[]>;
+  /** Throws `GroupExistsException` for a name in use. */
+  createGroup(
+    group: string,
+    options?: { description?: string | undefined; precedence?: number | undefined },
+  ): Promise<LocalGroup>;
+  getGroup(group: string): Promise<LocalGroup | undefined>;
+  describeGroups(): Promise<LocalGroup[]>;
+  listUsersInGroup(group: string): Promise<LocalUser[]>;
+  /**
+   * Replaces the password's hash and SRP verifier and revokes the user's refresh tokens. `permanent`
+   * (default true) leaves the user `CONFIRMED`, else `FORCE_CHANGE_PASSWORD`. Checks the policy.
+   */
+  setPassword(
+    username: string,
+    password: string,
+    options?: {
+      permanent?: boolean | undefined;
+      /** A sign-in (`origin_jti`) whose refresh tokens stay valid (ChangePassword keeps the caller's). */
+      keepOriginJti?: string | undefined;
+    },
+  ): Promise<LocalUser>;
+  /** `UNCONFIRMED` → `CONFIRMED`; marks `email`/`phone_number` verified when present. */
+  confirmUser(username: string): Promise<LocalUser>;
+  /** Sets (or with `""` removes) attributes; a changed email or phone number becomes unverified. */
+  updateAttributes(username: string, attributes: Readonly<Record<string, string>>): Promise<LocalUser>;
+  /** Disabling also revokes the user's refresh tokens. */
+  setUserEnabled(username: string, enabled: boolean): Promise<void>;
+  /** The user's SRP verifier, decrypted; `undefined` for an unknown user or one without a verifier. */
+  srpVerifier(username: string): Promise<UserSRPVerifier | undefined>;
+  /** Issues a confirmation or reset code (replacing the previous one of the purpose); returns it for delivery only. */
+  issueCode(username: string, purpose: CodePurpose, attribute?: string): Promise<string>;
+  /** Accepts the newest code of the purpose once; throws Cognito's code errors. */
+  consumeCode(username: string, purpose: CodePurpose, code: unknown): Promise<{ attribute: string | null }>;
+  /** The user's codes, newest first, decrypted with the install key (for `gatehouse users codes`). */
+  listCodes(username: string): Promise<CodeListing[]>;
   /** Constant-time; unknown users cost the same as known ones. */
   verifyPassword(username: string, password: string): Promise<boolean>;
   issueTokens(username: string, options?: IssueTokensOptions): Promise<IssuedTokens>;
-  refresh(refreshToken: string, options?: { clientId?: string | undefined }): Promise<RefreshedTokens>;
+  /** `rotate: false` never rotates (InitiateAuth's refresh flow); otherwise the pool's rotation setting applies. */
+  refresh(
+    refreshToken: string,
+    options?: { clientId?: string | undefined; rotate?: boolean | undefined },
+  ): Promise<RefreshedTokens>;
   /** Revokes one refresh token and its sign-in (`origin_jti`); unknown tokens are ignored. */
-  revokeRefreshToken(refreshToken: string): Promise<void>;
+  revokeRefreshToken(refreshToken: string, options?: { clientId?: string | undefined }): Promise<void>;
   /** Revokes every refresh token of the user, on every client. */
   globalSignOut(username: string): Promise<void>;
   /** Verifies an ID token of this pool: signature, `iss`, `aud` = the client, `token_use` `id`, unexpired. */
   verifyIdToken(token: string): Promise<IdTokenClaims>;
   /** Verifies an access token of this pool, including that its sign-in is not revoked. */
   verifyAccessToken(token: string): Promise<AccessTokenClaims>;
+  /** True once the sign-in (`origin_jti`) was revoked: sign-out, global sign-out, password change. */
+  isSignInRevoked(originJti: string): Promise<boolean>;
   jwks(): Promise<{ keys: SigningJWK[] }>;
   rotateSigningKey(use: SigningKeyUse): Promise<string>;
 }
@@ -190,6 +265,8 @@ interface StoredUser {
   status: UserStatus;
   enabled: boolean;
   passwordHash: string;
+  /** `{s, v}` hex, sealed with the install key; absent for users created before SRP. */
+  srp?: string | undefined;
   attributes: StoredAttribute[];
   groups: string[];
   createdAt: number;
@@ -211,6 +288,8 @@ interface StoredRefreshToken {
   revoked: boolean;
   /** Rotation parent's hash (rotation is a later feature); `null` for a sign-in's first token. */
   parentHash: string | null;
+  /** Epoch ms when rotation replaced it (rotation on only). */
+  rotatedAt?: number | null | undefined;
   createdAt: number;
 }
 
@@ -259,6 +338,20 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
     10 * 365 * 86_400,
   );
   const hashing: PasswordHashingOptions = { unsafeFastHashingForTests: options.unsafeFastHashingForTests };
+  const passwordPolicy = options.passwordPolicy ?? defaultPasswordPolicy;
+  const rotation = {
+    enabled: options.refreshTokenRotation?.enabled === true,
+    graceMs:
+      integerOption(
+        options.refreshTokenRotation?.retryGracePeriodSeconds,
+        'refreshTokenRotation.retryGracePeriodSeconds',
+        0,
+        0,
+        60,
+      ) * 1000,
+  };
+  const poolName = userPoolId.slice(userPoolId.indexOf('_') + 1);
+  const codes = await createCodeStore({ store: options.store, installKey: options.installKey, now });
 
   const keys = await createSigningKeyRing({
     store: options.store,
@@ -282,6 +375,29 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
 
   const providerName = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const userRef = (usernameKey: string) => `${userPoolId}\n${usernameKey}`;
+
+  /** Hash and SRP verifier of a password; `I` is the internal username, `P` the pool name. */
+  async function passwordSecrets(user: Pick<StoredUser, 'username' | 'sub'>, password: string) {
+    const { salt, verifier } = createSRPVerifier(poolName, user.username, password);
+    const srp = encryptBlob(
+      options.installKey,
+      'srp-verifier',
+      Buffer.from(JSON.stringify({ s: salt.toString(16), v: verifier.toString(16) }), 'utf8'),
+      `${userPoolId}\n${user.sub}`,
+    );
+    return { passwordHash: await hashPassword(password, hashing), srp };
+  }
+
+  async function revokeAllOf(usernameKey: string, keepOriginJti?: string): Promise<void> {
+    for (const record of await allRefreshTokensOf(usernameKey)) {
+      if (record.originJti !== keepOriginJti) await revokeRecord(record);
+    }
+  }
+
+  async function loadGroup(groupName: string): Promise<LocalGroup | undefined> {
+    const item = await groups.get({ poolId: userPoolId, groupName });
+    return item && toLocalGroup(item);
+  }
 
   async function loadUser(username: string): Promise<StoredUser | undefined> {
     if (typeof username !== 'string' || username.length === 0) return undefined;
@@ -437,24 +553,32 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
     issuer,
     providerName,
     keySource: keys,
+    poolName,
+    passwordPolicy,
+    tokenLifetimes: { access: accessLifetime, id: idLifetime },
 
     async createUser(username, input) {
       assertUsername(username);
       if (typeof input !== 'object' || input === null) throw new TypeError('"input" must be an object.');
-      assertPasswordPolicy(input.password);
+      assertPasswordPolicy(input.password, passwordPolicy);
+      const status = input.status ?? 'CONFIRMED';
+      if (!['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD'].includes(status)) {
+        throw new TypeError('"status" must be "CONFIRMED", "UNCONFIRMED" or "FORCE_CHANGE_PASSWORD".');
+      }
       const attributes = parseAttributes(input.attributes ?? {});
       const groupNames = [...new Set(input.groups ?? [])];
       groupNames.forEach(assertGroupName);
       if (await loadUser(username)) throw new IdentityError('UsernameExistsException', 'User already exists');
       const time = now();
+      const sub = randomUUID();
       const user: StoredUser = {
         poolId: userPoolId,
         usernameKey: usernameKeyOf(username),
         username,
-        sub: randomUUID(),
-        status: 'CONFIRMED',
+        sub,
+        status,
         enabled: true,
-        passwordHash: await hashPassword(input.password, hashing),
+        ...(await passwordSecrets({ username, sub }, input.password)),
         attributes,
         groups: groupNames,
         createdAt: time,
@@ -499,7 +623,8 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
     async deleteUser(username) {
       const user = await requireUser(username);
       await users.delete({ poolId: userPoolId, usernameKey: user.usernameKey });
-      for (const record of await allRefreshTokensOf(user.usernameKey)) await revokeRecord(record);
+      await revokeAllOf(user.usernameKey);
+      await codes.deleteAll(userRef(user.usernameKey));
     },
 
     async addUserToGroup(username, group) {
@@ -529,6 +654,146 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
         nextToken = page.nextToken;
       } while (nextToken);
       return names;
+    },
+
+    async createGroup(group, groupOptions = {}) {
+      assertGroupName(group);
+      const description = groupOptions.description;
+      if (description !== undefined && (typeof description !== 'string' || description.length > 2048)) {
+        throw new IdentityError(
+          'InvalidParameterException',
+          'Group description must be at most 2048 characters.',
+        );
+      }
+      const precedence = groupOptions.precedence;
+      if (precedence !== undefined && (!Number.isInteger(precedence) || precedence < 0)) {
+        throw new IdentityError(
+          'InvalidParameterException',
+          'Group precedence must be a non-negative integer.',
+        );
+      }
+      const item: Item = { poolId: userPoolId, groupName: group, createdAt: now() };
+      if (description !== undefined) item['description'] = description;
+      if (precedence !== undefined) item['precedence'] = precedence;
+      try {
+        await groups.put(item, { condition: { groupName: { attributeExists: false } } });
+      } catch (error) {
+        if (isConditionalCheckFailedError(error)) {
+          throw new IdentityError('GroupExistsException', 'A group with the name already exists.');
+        }
+        throw error;
+      }
+      return toLocalGroup(item);
+    },
+
+    getGroup: loadGroup,
+
+    async describeGroups() {
+      const found: LocalGroup[] = [];
+      let nextToken: string | null = null;
+      do {
+        const page = await groups.query({ partition: userPoolId, nextToken });
+        for (const item of page.items) found.push(toLocalGroup(item));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return found;
+    },
+
+    async listUsersInGroup(group) {
+      const found: LocalUser[] = [];
+      let nextToken: string | null = null;
+      do {
+        const page = await users.query({
+          partition: userPoolId,
+          filter: { groups: { contains: group } },
+          nextToken,
+        });
+        for (const item of page.items) {
+          const user = parseUser(item);
+          if (user) found.push(toLocalUser(user));
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return found;
+    },
+
+    async setPassword(username, password, setOptions = {}) {
+      assertPasswordPolicy(password, passwordPolicy);
+      const existing = await requireUser(username);
+      const secrets = await passwordSecrets(existing, password);
+      const permanent = setOptions.permanent ?? true;
+      const updated = await updateUser(username, (user) => ({
+        ...user,
+        ...secrets,
+        status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+      }));
+      await revokeAllOf(updated.usernameKey, setOptions.keepOriginJti);
+      return toLocalUser(updated);
+    },
+
+    async confirmUser(username) {
+      const updated = await updateUser(username, (user) => {
+        const names = new Set(user.attributes.map((attribute) => attribute.name));
+        const verified = [
+          ...(names.has('email') ? ['email_verified'] : []),
+          ...(names.has('phone_number') ? ['phone_number_verified'] : []),
+        ];
+        const attributes = user.attributes.filter((attribute) => !verified.includes(attribute.name));
+        for (const name of verified) attributes.push({ name, value: 'true' });
+        return { ...user, status: user.status === 'UNCONFIRMED' ? 'CONFIRMED' : user.status, attributes };
+      });
+      return toLocalUser(updated);
+    },
+
+    async updateAttributes(username, changes) {
+      const parsed = parseAttributes(changes);
+      const updated = await updateUser(username, (user) => {
+        const attributes = new Map(user.attributes.map((attribute) => [attribute.name, attribute.value]));
+        for (const { name, value } of parsed) {
+          const previous = attributes.get(name);
+          if (value === '') attributes.delete(name);
+          else attributes.set(name, value);
+          const flag =
+            name === 'email'
+              ? 'email_verified'
+              : name === 'phone_number'
+                ? 'phone_number_verified'
+                : undefined;
+          if (flag && previous !== value && !parsed.some((attribute) => attribute.name === flag)) {
+            attributes.set(flag, 'false');
+          }
+        }
+        return { ...user, attributes: [...attributes].map(([name, value]) => ({ name, value })) };
+      });
+      return toLocalUser(updated);
+    },
+
+    async setUserEnabled(username, enabled) {
+      const updated = await updateUser(username, (user) => ({ ...user, enabled }));
+      if (!enabled) await revokeAllOf(updated.usernameKey);
+    },
+
+    async srpVerifier(username) {
+      const user = await loadUser(username);
+      if (!user?.srp) return undefined;
+      const sealed = decryptBlob(options.installKey, 'srp-verifier', user.srp, `${userPoolId}\n${user.sub}`);
+      const { s, v } = JSON.parse(Buffer.from(sealed).toString('utf8')) as { s: string; v: string };
+      return { user: toLocalUser(user), salt: BigInt(`0x${s}`), verifier: BigInt(`0x${v}`) };
+    },
+
+    async issueCode(username, purpose, attribute) {
+      const user = await requireUser(username);
+      return codes.issue(userRef(user.usernameKey), purpose, attribute);
+    },
+
+    async consumeCode(username, purpose, code) {
+      const user = await requireUser(username);
+      return codes.consume(userRef(user.usernameKey), purpose, code);
+    },
+
+    async listCodes(username) {
+      const user = await requireUser(username);
+      return codes.list(userRef(user.usernameKey));
     },
 
     async verifyPassword(username, password) {
@@ -593,6 +858,30 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
       const user = parseUser(await users.get({ poolId: userPoolId, usernameKey: record.usernameKey }));
       if (!user || user.sub !== record.sub) throw invalid();
       if (!user.enabled) throw new IdentityError('NotAuthorizedException', 'User is disabled.');
+      let rotated: string | undefined;
+      if (rotation.enabled && refreshOptions.rotate !== false) {
+        const rotatedAt = record.rotatedAt ?? null;
+        if (rotatedAt !== null && now() - rotatedAt > rotation.graceMs) {
+          // Reuse of a replaced token: the whole sign-in is revoked.
+          for (const member of await allRefreshTokensOf(record.usernameKey)) {
+            if (member.originJti === record.originJti) await revokeRecord(member);
+          }
+          throw new IdentityError('RefreshTokenReuseException', 'Refresh token has already been used.');
+        }
+        rotated = randomBytes(32).toString('base64url');
+        const child: StoredRefreshToken = {
+          ...record,
+          tokenHash: sha256Hex(rotated),
+          revoked: false,
+          parentHash: record.tokenHash,
+          rotatedAt: null,
+          createdAt: now(),
+        };
+        await refreshTokens.put(child as unknown as Item);
+        if (rotatedAt === null) {
+          await refreshTokens.update({ tokenHash: record.tokenHash }, { set: { rotatedAt: now() } });
+        }
+      }
       const signed = await signTokens(user, {
         clientId: record.clientId,
         originJti: record.originJti,
@@ -600,17 +889,24 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
         authTime: record.authTime,
         lifetimeSeconds: { access: accessLifetime, id: idLifetime },
       });
-      return { ...signed, expiresIn: accessLifetime };
+      return {
+        ...signed,
+        expiresIn: accessLifetime,
+        ...(rotated === undefined ? {} : { refreshToken: rotated }),
+      };
     },
 
-    async revokeRefreshToken(refreshToken) {
+    async revokeRefreshToken(refreshToken, revokeOptions = {}) {
       const record = await loadRefreshToken(refreshToken);
-      if (record) await revokeRecord(record);
+      // A token of another client is left alone, as an unknown one is.
+      if (record && (revokeOptions.clientId === undefined || revokeOptions.clientId === record.clientId)) {
+        await revokeRecord(record);
+      }
     },
 
     async globalSignOut(username) {
       const user = await requireUser(username);
-      for (const record of await allRefreshTokensOf(user.usernameKey)) await revokeRecord(record);
+      await revokeAllOf(user.usernameKey);
     },
 
     async verifyIdToken(token) {
@@ -630,6 +926,7 @@ export async function createLocalUserPool(options: LocalUserPoolOptions): Promis
       return payload as IdTokenClaims;
     },
 
+    isSignInRevoked: (originJti) => isOriginRevoked(originJti),
     async verifyAccessToken(token) {
       let payload: JWTPayload;
       try {
@@ -747,6 +1044,17 @@ function parseAttributes(attributes: Readonly<Record<string, string>>): StoredAt
     parsed.push({ name, value });
   }
   return parsed;
+}
+
+function toLocalGroup(item: Item): LocalGroup {
+  const { groupName, description, precedence, createdAt } = item;
+  if (typeof groupName !== 'string') throw new Error('A stored group is malformed.');
+  return {
+    groupName,
+    description: typeof description === 'string' ? description : undefined,
+    precedence: typeof precedence === 'number' ? precedence : undefined,
+    createdAt: typeof createdAt === 'number' ? createdAt : 0,
+  };
 }
 
 function toLocalUser(user: StoredUser): LocalUser {

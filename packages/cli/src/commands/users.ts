@@ -12,6 +12,17 @@ const options = {
   attribute: { type: 'string', multiple: true },
 } as const;
 
+interface CodeView {
+  readonly purpose: string;
+  readonly code: string;
+  readonly createdAt: string;
+  readonly used: boolean;
+}
+
+function describeCode(code: CodeView): string {
+  return `${code.code}  ${code.purpose}  ${code.createdAt}${code.used ? '  (used)' : ''}`;
+}
+
 function view(user: LocalUser) {
   return {
     username: user.username,
@@ -36,14 +47,16 @@ function parseAttributes(entries: string[] | undefined): Record<string, string> 
   return attributes;
 }
 
-/** `gatehouse users create|list|delete`. */
+const actions = ['create', 'list', 'delete', 'codes'];
+
+/** `gatehouse users create|list|delete|codes`. */
 export async function usersCommand(args: string[]): Promise<void> {
   const { values, positionals } = usageErrors(() =>
     parseArgs({ args, options: options, allowPositionals: true, strict: true }),
   );
-  const action = requirePositional(positionals, 0, 'action: create, list or delete');
-  if (!['create', 'list', 'delete'].includes(action)) {
-    throw new UsageError(`Unknown action "${action}"; expected create, list or delete.`);
+  const action = requirePositional(positionals, 0, 'action: create, list, delete or codes');
+  if (!actions.includes(action)) {
+    throw new UsageError(`Unknown action "${action}"; expected create, list, delete or codes.`);
   }
   const name = action === 'list' ? undefined : requirePositional(positionals, 1, 'user name');
   if (action === 'create' && values.password === undefined) throw new UsageError('"--password" is required.');
@@ -71,6 +84,17 @@ export async function usersCommand(args: string[]): Promise<void> {
       } while (nextToken);
       output(values.json, users.map(view), () =>
         users.length === 0 ? 'No users.' : users.map(describe).join('\n'),
+      );
+    } else if (action === 'codes') {
+      // Newest first, as the pool lists them; dev delivers codes to the console, tests read them here.
+      const codes: CodeView[] = (await pool.listCodes(name as string)).map((code) => ({
+        purpose: code.purpose,
+        code: code.code,
+        createdAt: code.createdAt,
+        used: code.used,
+      }));
+      output(values.json, codes, () =>
+        codes.length === 0 ? 'No codes.' : codes.map(describeCode).join('\n'),
       );
     } else {
       await pool.deleteUser(name as string);

@@ -172,3 +172,65 @@ describe('createIAMPrincipalResolver', () => {
     );
   });
 });
+
+describe('createIAMPrincipalResolver: temporary-credential cache', () => {
+  function countingLookup() {
+    let calls = 0;
+    return {
+      get calls() {
+        return calls;
+      },
+      async findTemporaryCredentials(accessKeyId: string) {
+        calls += 1;
+        return [temporary, guest].find((record) => record.accessKeyId === accessKeyId);
+      },
+    };
+  }
+
+  it('reads issued credentials from the store once while they are valid', async () => {
+    const counting = countingLookup();
+    const resolver = createIAMPrincipalResolver({
+      accountId: '123456789012',
+      apiId: 'api',
+      accessKeys: [],
+      temporary: counting,
+      now: () => (temporary.expiresAt - 60) * 1000,
+    });
+    const first = await resolver.find(temporary.accessKeyId);
+    const second = await resolver.find(temporary.accessKeyId);
+    expect(second).toBe(first);
+    expect(counting.calls).toBe(1);
+  });
+
+  it('asks the store again once the cached credentials have expired', async () => {
+    const counting = countingLookup();
+    let nowSeconds = temporary.expiresAt - 1;
+    const resolver = createIAMPrincipalResolver({
+      accountId: '123456789012',
+      apiId: 'api',
+      accessKeys: [],
+      temporary: counting,
+      now: () => nowSeconds * 1000,
+    });
+    await resolver.find(temporary.accessKeyId);
+    nowSeconds = temporary.expiresAt;
+    const expired = await resolver.find(temporary.accessKeyId);
+    expect(expired?.expiresAt).toBe(temporary.expiresAt);
+    await resolver.find(temporary.accessKeyId);
+    expect(counting.calls).toBe(3);
+  });
+
+  it('does not cache unknown access key ids', async () => {
+    const counting = countingLookup();
+    const resolver = createIAMPrincipalResolver({
+      accountId: '123456789012',
+      apiId: 'api',
+      accessKeys: [],
+      temporary: counting,
+      now: () => 0,
+    });
+    expect(await resolver.find('ASIAUNKNOWN000000001')).toBeUndefined();
+    expect(await resolver.find('ASIAUNKNOWN000000001')).toBeUndefined();
+    expect(counting.calls).toBe(2);
+  });
+});

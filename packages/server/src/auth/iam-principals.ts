@@ -4,7 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { defaultRolePolicy } from '@gatehouse/core';
+import { LRUCache } from '../graphql/lru.js';
 import type {
+  Clock,
   IAMAccessKeyConfig,
   IAMConfig,
   IAMPrincipalRecord,
@@ -20,6 +22,10 @@ export interface IAMPrincipalResolverOptions {
   readonly apiId: string;
   readonly roles?: IAMConfig['roles'];
   readonly temporary?: TemporaryCredentialLookup | undefined;
+  /** Clock for the temporary-credential cache (epoch ms); default `Date.now`. */
+  readonly now?: Clock | undefined;
+  /** How many temporary credentials stay cached; default 10 000. */
+  readonly cacheSize?: number | undefined;
 }
 
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -91,14 +97,25 @@ export function createIAMPrincipalResolver(options: IAMPrincipalResolverOptions)
     }
     longTerm.set(key.accessKeyId, longTermRecord(key, options.accountId));
   }
+  // Issued identity-pool credentials never change before they expire (there is no revocation), so
+  // their records are kept in memory until then: no store read or secret derivation per request.
+  const now = options.now ?? Date.now;
+  const cached = new LRUCache<string, IAMPrincipalRecord>(options.cacheSize ?? 10_000);
   return {
     async find(accessKeyId) {
       const record = longTerm.get(accessKeyId);
       if (record !== undefined) return record;
       if (options.temporary === undefined) return undefined;
+      const hit = cached.get(accessKeyId);
+      if (hit !== undefined) {
+        if (hit.expiresAt !== null && now() / 1000 < hit.expiresAt) return hit;
+        cached.delete(accessKeyId);
+      }
       const credentials = await options.temporary.findTemporaryCredentials(accessKeyId);
       if (credentials === undefined || credentials.accessKeyId !== accessKeyId) return undefined;
-      return temporaryRecord(credentials, options);
+      const found = temporaryRecord(credentials, options);
+      if (now() / 1000 < credentials.expiresAt) cached.set(accessKeyId, found);
+      return found;
     },
   };
 }

@@ -30,6 +30,12 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     const path = pathOnly(request.path);
     try {
       if (request.method === 'OPTIONS') {
+        const own = routes.find(
+          (route) =>
+            route.method === 'OPTIONS' &&
+            (typeof route.path === 'string' ? route.path === path : route.path.test(path)),
+        );
+        if (own) return await own.handle({ ...request, requestId });
         return {
           status: 204,
           headers: {

@@ -8,7 +8,8 @@ export interface PlainResponse {
 
 /** An extra HTTP route (identity endpoints, JWKS, …) served beside GraphQL. */
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  /** `OPTIONS` routes answer their own CORS preflight instead of the generic one. */
+  readonly method: 'GET' | 'POST' | 'OPTIONS';
   /** Exact path, or a pattern tested against the path without its query string. */
   readonly path: string | RegExp;
   handle(request: PlainRequest & { readonly requestId: string }): Promise<PlainResponse> | PlainResponse;
