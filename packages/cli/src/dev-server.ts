@@ -227,6 +227,7 @@ function checkSchema(sdl: string, config: GatehouseConfig): void {
       ...(config.strictSchema !== undefined ? { strictSchema: config.strictSchema } : {}),
     });
   } catch (error) {
-    throw new UsageError(`The schema file "${config.schema}" is invalid: ${(error as Error).message}`);
+    const detail = (error as Error).message.replace(/:?\n- /g, ': ').replace(/\n/g, ' ');
+    throw new UsageError(`The schema file "${config.schema}" is invalid: ${detail}`);
   }
 }

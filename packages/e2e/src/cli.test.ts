@@ -4,7 +4,7 @@
  * and exit codes while the server runs.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
@@ -321,12 +321,11 @@ describe('admin commands while the server runs', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('rejects an unknown command with exit code 2, naming it on the first stderr line', async () => {
+  it('rejects an unknown command with exit code 2 and one stderr line naming it', async () => {
     const result = await runCLI(['frobnicate', '--data', dataDir]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    // The usage text follows the message (reported: the README promises one message).
-    expect(result.stderr.split('\n')[0]).toBe('Unknown command "frobnicate".');
+    expect(result.stderr).toBe('Unknown command "frobnicate"; run "gatehouse --help" for the list.\n');
   });
 });
 
@@ -377,6 +376,21 @@ describe('bad configs', () => {
       expect(lines[0], name).toContain(field);
       expect(existsSync(target), name).toBe(false);
     }
+  });
+
+  it('stop gatehouse dev with exit code 2 on an invalid schema, before anything is written', async () => {
+    const example = await exampleConfigJSON();
+    const schemaPath = join(dir.path, 'broken.graphql');
+    await writeFile(schemaPath, 'type Query { posts: [Post] }\n');
+    const configPath = await writeConfig(dir, { ...example, schema: schemaPath }, 'broken-schema.json');
+    const target = join(dir.path, 'data-broken-schema');
+    const result = await runCLI(['dev', '--config', configPath, '--data', target, '--port', '0']);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gatehouse dev: The schema file ".*broken\.graphql" is invalid: /);
+    expect(lines[0]).toContain('Post');
+    expect(existsSync(target)).toBe(false);
   });
 });
 
