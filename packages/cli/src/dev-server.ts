@@ -38,6 +38,8 @@ export interface DevServer {
   /** `http://HOST:PORT/graphql`. */
   readonly graphqlUrl: string;
   readonly baseUrl: string;
+  /** The transport-independent request handler (in-process requests, no socket). */
+  readonly handle: RequestHandler;
   readonly identity: OpenedIdentity;
   /** The API key created on the first start, if any (shown once). */
   readonly firstAPIKey: string | undefined;
@@ -167,6 +169,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     return {
       graphqlUrl,
       baseUrl,
+      handle: app.handle,
       identity,
       firstAPIKey: clientAPIKey?.created ? clientAPIKey.key : undefined,
       close: async () => {

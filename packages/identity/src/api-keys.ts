@@ -3,7 +3,7 @@
  * SHA-256 only (plus the 8-character display prefix), ≤ 50 per API, expiry 1–365 days rounded down
  * to the hour, purged 60 days after expiry.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { APIKeyVerifier, Clock, DocumentStore, DocumentTable, Item } from '@gatehouse/core';
 import { IdentityError } from './errors.js';
 
@@ -219,7 +219,7 @@ function toAPIKey(key: StoredAPIKey): APIKey {
 }
 
 function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 function parseKeyOrUndefined(item: Item | undefined): StoredAPIKey | undefined {

@@ -99,3 +99,24 @@ describe('selectProvider (appsync-auth.md §2)', () => {
     else expect(selected.providerId).toBe(expected);
   });
 });
+
+describe('selectProvider: remembered token shapes', () => {
+  it('routes a repeated token the same way under each provider set', () => {
+    const token = jwt({ iss: poolIssuer, n: 'repeat' });
+    const withPool = providers('pool', 'lambda');
+    const withoutPool = providers('lambda');
+    for (let i = 0; i < 3; i += 1) {
+      const chosen = selectProvider({ authorization: token }, withPool);
+      expect(isGatehouseError(chosen) ? chosen.code : chosen.providerId).toBe(poolIssuer);
+      const fallback = selectProvider({ authorization: token }, withoutPool);
+      expect(isGatehouseError(fallback) ? fallback.code : fallback.providerId).toBe('AWS_LAMBDA');
+    }
+  });
+
+  it('routes a token that differs in one byte by its own shape', () => {
+    const pool = selectProvider({ authorization: jwt({ iss: poolIssuer }) }, providers('pool', 'oidc'));
+    const oidc = selectProvider({ authorization: jwt({ iss: oidcIssuer }) }, providers('pool', 'oidc'));
+    expect(isGatehouseError(pool) ? pool.code : pool.providerId).toBe(poolIssuer);
+    expect(isGatehouseError(oidc) ? oidc.code : oidc.providerId).toBe(oidcIssuer);
+  });
+});

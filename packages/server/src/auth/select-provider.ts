@@ -1,5 +1,26 @@
 import { authError, type AuthProvider, type GatehouseError } from '@gatehouse/core';
-import { isJWTShaped, peekIssuer, stripBearer } from './jwt/jwt-shape.js';
+import { LRUCache } from '../graphql/lru.js';
+import { isJWTShaped, maxTokenLength, peekIssuer, stripBearer } from './jwt/jwt-shape.js';
+
+interface TokenShape {
+  readonly shaped: boolean;
+  readonly issuer: string | undefined;
+}
+
+/**
+ * The unverified shape of recently seen tokens. Routing only: the chosen provider still verifies
+ * every request, so remembering what a byte-identical string looked like changes no decision.
+ */
+const shapes = new LRUCache<string, TokenShape>(10_000);
+
+function shapeOf(token: string): TokenShape {
+  const cached = shapes.get(token);
+  if (cached) return cached;
+  const shaped = isJWTShaped(token);
+  const shape = { shaped, issuer: shaped ? peekIssuer(token) : undefined };
+  if (token.length <= maxTokenLength) shapes.set(token, shape);
+  return shape;
+}
 
 export interface ProviderSet {
   readonly apiKey?: AuthProvider | undefined;
@@ -27,9 +48,8 @@ export function selectProvider(
     if (providers.lambda) return providers.lambda;
   } else {
     const token = stripBearer(authorization);
-    const shaped = isJWTShaped(token);
+    const { shaped, issuer } = shapeOf(token);
     if (shaped) {
-      const issuer = peekIssuer(token);
       const provider = issuer === undefined ? undefined : providers.jwtByIssuer.get(issuer);
       if (provider) return provider;
     }

@@ -1,4 +1,4 @@
-import { execute, type GraphQLSchema } from 'graphql';
+import { execute, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import {
   GatehouseError,
   isGatehouseError,
@@ -31,14 +31,26 @@ export interface GraphQLEndpointOptions {
 export const defaultExecutionTimeoutMs = 30_000;
 const timedOut = Symbol('timed out');
 
-/** Resolves to `timedOut` after `ms`; the timer never keeps the process alive. */
+/** Settles like `promise`, or with `timedOut` after `ms`; the timer never keeps the process alive. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<typeof timedOut>((resolve) => {
-    timer = setTimeout(() => resolve(timedOut), ms);
-    timer.unref?.();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(timedOut), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function isPromise(value: unknown): value is Promise<ExecutionResult> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 function isJSONContentType(value: string | undefined): boolean {
@@ -99,18 +111,17 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         headers: request.headers,
         stash: {},
       };
-      const result = await withTimeout(
-        Promise.resolve(
-          execute({
-            schema,
-            document: prepared.document,
-            operationName: params.operationName,
-            variableValues: params.variables,
-            contextValue,
-          }),
-        ),
-        options.executionTimeoutMs ?? defaultExecutionTimeoutMs,
-      );
+      const execution = execute({
+        schema,
+        document: prepared.document,
+        operationName: params.operationName,
+        variableValues: params.variables,
+        contextValue,
+      });
+      // Only asynchronous execution can outlive the limit.
+      const result = isPromise(execution)
+        ? await withTimeout(execution, options.executionTimeoutMs ?? defaultExecutionTimeoutMs)
+        : execution;
       if (result === timedOut) {
         logger.warn('GraphQL execution timed out.', { requestId });
         return jsonResponse(

@@ -17,9 +17,10 @@ export function jsonResponse(
   status: number,
   body: unknown,
   requestId: string,
-  extra: Record<string, string> = {},
+  extra?: Record<string, string>,
 ): PlainResponse {
-  return { status, headers: { ...baseHeaders(requestId), ...extra }, body: JSON.stringify(body) };
+  const headers = baseHeaders(requestId);
+  return { status, headers: extra ? Object.assign(headers, extra) : headers, body: JSON.stringify(body) };
 }
 
 /** A request-level failure in AppSync's wire form (appsync-auth.md §7). */

@@ -4,7 +4,7 @@
  * a throw, timeout or invalid answer E16 (fail closed, logged without the token), a missing
  * function E17.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../node-hasher.js';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { authError, isGatehouseError, silentLogger } from '@gatehouse/core';
 import type { AuthProvider, AuthRequest, Authenticated, Clock, Logger } from '@gatehouse/core';
@@ -69,8 +69,7 @@ export function createLambdaProvider(options: LambdaProviderOptions): AuthProvid
   const cache = createResultCache<AuthorizerResponse>(maxCachedAuthorizerResults);
   const inFlight = new Map<string, Promise<Outcome>>();
 
-  const cacheKey = (token: string): string =>
-    createHash('sha256').update(apiId, 'utf8').update('\0').update(token, 'utf8').digest('hex');
+  const cacheKey = (token: string): string => sha256Hex(`${apiId}\0${token}`);
 
   const invoke = async (request: AuthRequest, token: string, key: string): Promise<Outcome> => {
     const event = createAuthorizerEvent(request, token, api);
