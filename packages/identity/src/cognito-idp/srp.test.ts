@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   computeServerKey,
@@ -280,3 +281,36 @@ function resolveAmplifySRP(): string | undefined {
     return undefined;
   }
 }
+
+describe('modPow in the SRP group', () => {
+  const reference = (base: bigint, exponent: bigint, modulus: bigint): bigint => {
+    let result = 1n;
+    let b = base % modulus;
+    for (let e = exponent; e > 0n; e >>= 1n) {
+      if (e & 1n) result = (result * b) % modulus;
+      b = (b * b) % modulus;
+    }
+    return result;
+  };
+
+  it('computes natively what square-and-multiply computes', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: srpN + 5n }),
+        fc.bigInt({ min: 0n, max: 2n ** 256n }),
+        (base, exponent) => {
+          expect(modPow(base, exponent, srpN)).toBe(reference(base, exponent, srpN));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('handles the edge bases and exponents outside the native range', () => {
+    for (const base of [0n, 1n, srpN - 1n, srpN, srpN + 1n]) {
+      for (const exponent of [0n, 1n, 2n, 12345n]) {
+        expect(modPow(base, exponent, srpN)).toBe(reference(base, exponent, srpN));
+      }
+    }
+  });
+});

@@ -4,7 +4,14 @@
  * HKDF-SHA256 ("Caldera Derived Key") for the session key. Pure functions over bigints, plus
  * randomness for salts and the server's ephemeral secret.
  */
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createDiffieHellman,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export const srpN = BigInt(
   '0x' +
@@ -49,8 +56,25 @@ function toBigInt(bytes: Uint8Array): bigint {
   return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 }
 
-/** `base^exponent mod modulus` by square-and-multiply. */
+const primeBytes = Buffer.from(srpN.toString(16), 'hex');
+const generatorBytes = Buffer.from([2]);
+
+/**
+ * `base^exponent mod N` in OpenSSL (native, constant-time for the secret exponent): a
+ * Diffie-Hellman context over the group computes `peer^private mod N`, any base in (1, N−1).
+ */
+function nativeModPowN(base: bigint, exponent: bigint): bigint {
+  const dh = createDiffieHellman(primeBytes, generatorBytes);
+  dh.setPrivateKey(Buffer.from(padHex(exponent), 'hex'));
+  return toBigInt(dh.computeSecret(Buffer.from(padHex(base), 'hex')));
+}
+
+/** `base^exponent mod modulus`; natively for the SRP group, else by square-and-multiply. */
 export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  const reduced = base % modulus;
+  if (modulus === srpN && reduced > 1n && reduced < srpN - 1n && exponent > 0n) {
+    return nativeModPowN(reduced, exponent);
+  }
   let result = 1n;
   let b = base % modulus;
   let e = exponent;
