@@ -70,6 +70,18 @@ describe('createJWTVerifier', () => {
     expect(second.payload).toEqual(first.payload);
   });
 
+  it('caches a token longer than 4 KiB under its digest, and a tampered one never hits', async () => {
+    const { keys, verifier } = setup();
+    const token = await sign(claims({ padding: 'x'.repeat(5000) }));
+    expect(token.length).toBeGreaterThan(4096);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(keys.calls).toBe(1);
+    const [header, payload, signature] = token.split('.');
+    const tampered = `${header}.${payload}.${signature?.slice(0, -2)}AA`;
+    expect(await codeOf(verifier.verify(tampered))).toBe('ERR_AUTH_JWT_INVALID');
+  });
+
   it('still refuses a cached token once it has expired', async () => {
     const { clock, keys, verifier } = setup();
     const token = await sign(claims());

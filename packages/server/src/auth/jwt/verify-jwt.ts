@@ -93,6 +93,9 @@ const sha256: (value: string) => string =
     ? (value) => nodeCrypto.hash('sha256', value, 'base64')
     : (value) => nodeCrypto.createHash('sha256').update(value).digest('base64');
 
+/** Tokens up to this length are their own cache key (no digest per request). */
+const maxRawCacheKeyLength = 4096;
+
 function invalid(detail: string) {
   return authError('ERR_AUTH_JWT_INVALID', detail);
 }
@@ -217,7 +220,10 @@ export function createJWTVerifier(options: JWTVerifierOptions): JWTVerifier {
   return {
     async verify(token) {
       const nowMs = now();
-      const cacheKey = sha256(token);
+      // Typical tokens (Cognito's are about 1 KiB) key the cache themselves; longer ones by digest,
+      // marked with a NUL that no header value (so no raw key) can contain.
+      const cacheKey =
+        token.length <= maxRawCacheKeyLength && !token.includes('\u0000') ? token : `\u0000${sha256(token)}`;
       let result: VerifiedJWT;
       const cached = verified.get(cacheKey);
       if (cached !== undefined && nowMs < cached.expiresAt) {
