@@ -64,7 +64,10 @@ export function createIdentityRoutes(identity: OpenedIdentity): IdentityRoute[] 
   return [
     ...issuerRoutes(identity.userPool.issuer, () => identity.userPool.jwks()),
     ...issuerRoutes(identity.oidcIssuer.issuer, () => identity.oidcIssuer.jwks()),
-    ...createCognitoIdentityRoutes(identity, { allowedOrigins: identity.allowedOrigins }),
+    ...createCognitoIdentityRoutes(identity, {
+      allowedOrigins: identity.allowedOrigins,
+      rateLimiter: identity.userPoolAPI.rateLimiter,
+    }),
     ...createUserPoolRoutes(identity),
   ];
 }

@@ -38,41 +38,7 @@ export class WireError extends Error {
   }
 }
 
-export interface CORSOptions {
-  /** Origin patterns with `*` as a wildcard for the port or a host label. */
-  readonly allowedOrigins: readonly string[];
-}
-
-export const defaultAllowedOrigins = ['http://localhost:*', 'http://127.0.0.1:*'] as const;
-
-const exposedHeaders = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date';
-
-/** Compiles origin patterns such as `http://localhost:*` into one matcher. */
-export function createOriginMatcher(patterns: readonly string[]): (origin: string) => boolean {
-  const regexes = patterns.map(
-    (pattern) =>
-      new RegExp(
-        `^${pattern
-          .split('*')
-          .map((part) => part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-          .join('[A-Za-z0-9-]*')}$`,
-      ),
-  );
-  return (origin) => regexes.some((regex) => regex.test(origin));
-}
-
-export function corsHeaders(
-  request: Pick<PlainRequest, 'headers'>,
-  isAllowedOrigin: (origin: string) => boolean,
-): Record<string, string> {
-  const origin = request.headers['origin'];
-  if (origin === undefined || !isAllowedOrigin(origin)) return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-expose-headers': exposedHeaders,
-    vary: 'Origin',
-  };
-}
+export { corsHeaders, createOriginMatcher, defaultAllowedOrigins } from '../cognito-idp/wire.js';
 
 /** The operation name of `X-Amz-Target: <service>.<Op>`, or `undefined` for another service. */
 export function parseTarget(request: Pick<PlainRequest, 'headers'>, service: string): string | undefined {

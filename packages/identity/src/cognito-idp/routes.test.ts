@@ -9,8 +9,9 @@ import { createIdentityRoutes } from '../http-routes.js';
 import { parseIdentityConfig } from '../identity-config.js';
 import { createTestClock, createTestStore, reusedRSAKeyPairs } from '../test-support/fixtures.js';
 
-async function handler() {
+async function handler(extra: { rateLimit?: { capacity: number; refillPerSecond: number } } = {}) {
   const identity = await openIdentity({
+    ...extra,
     store: createTestStore(),
     dataDir: await mkdtemp(join(tmpdir(), 'gatehouse-cognito-idp-')),
     region: 'us-east-1',
@@ -96,5 +97,20 @@ describe('parseIdentityConfig', () => {
       '"identity.allowedOrigins[0]"',
     );
     expect(parseIdentityConfig(undefined)).toEqual({});
+  });
+});
+
+describe('Cognito mounts: the per-address limit', () => {
+  it("limits guest GetId on both identity-pool mounts with the user pool's limiter", async () => {
+    const { identity, post } = await handler({ rateLimit: { capacity: 2, refillPerSecond: 0.001 } });
+    const body = { IdentityPoolId: identity.settings.identityPoolId };
+    const answers = [];
+    for (const path of ['/cognito-identity', '/', '/cognito-identity']) {
+      const response = await post(path, 'AWSCognitoIdentityService.GetId', body);
+      answers.push(
+        response.status === 200 ? 'ok' : (JSON.parse(String(response.body)) as { __type: string }).__type,
+      );
+    }
+    expect(answers).toEqual(['ok', 'ok', 'TooManyRequestsException']);
   });
 });

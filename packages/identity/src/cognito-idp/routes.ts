@@ -20,7 +20,10 @@ export function createUserPoolRoutes(identity: {
   readonly allowedOrigins?: readonly string[] | undefined;
 }): IdentityRoute[] {
   const userPool = identity.userPoolAPI;
-  const identityPool = createCognitoIdentityHandler(identity, { allowedOrigins: identity.allowedOrigins });
+  const identityPool = createCognitoIdentityHandler(identity, {
+    allowedOrigins: identity.allowedOrigins,
+    rateLimiter: userPool.rateLimiter,
+  });
   const preflight: IdentityRoute['handle'] = async (request) => userPool.preflight(request);
   return [
     { method: 'POST', path: userPoolPath, handle: (request) => userPool.handle(request) },

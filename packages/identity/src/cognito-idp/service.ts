@@ -17,6 +17,7 @@ import {
   createRateLimiter,
   createSignInThrottle,
   type RateLimitOptions,
+  type RateLimiter,
   type SignInThrottle,
 } from './throttle.js';
 import { userOperations, type UserOperationName } from './user-operations.js';
@@ -70,6 +71,8 @@ export interface UserPoolService {
   /** Answers an `OPTIONS` preflight on a Cognito mount. */
   preflight(request: PlainRequest & { readonly requestId: string }): WireResponse;
   readonly isAllowedOrigin: (origin: string) => boolean;
+  /** The per-address limiter of unauthenticated calls, shared with the identity pool's GetId. */
+  readonly rateLimiter: RateLimiter | undefined;
 }
 
 /** Everything an operation needs; built once per service. */
@@ -171,6 +174,7 @@ export async function createUserPoolService(options: UserPoolServiceOptions): Pr
 
   return {
     isAllowedOrigin,
+    rateLimiter: limiter,
     preflight: (request) => preflightResponse(request, request.requestId, isAllowedOrigin),
     async handle(request) {
       const cors = corsHeaders(request, isAllowedOrigin);

@@ -33,7 +33,7 @@ export function createOriginMatcher(patterns: readonly string[]): (origin: strin
 }
 
 export function corsHeaders(
-  request: PlainRequest,
+  request: Pick<PlainRequest, 'headers'>,
   isAllowedOrigin: (origin: string) => boolean,
 ): Record<string, string> {
   const origin = request.headers['origin'];
