@@ -205,3 +205,26 @@ describe('AmplifyAuthCognito session', () => {
     expect(targets()).toContain('GlobalSignOut');
   });
 });
+
+describe('AmplifyAuthCognito endpoints option', () => {
+  it('accepts https endpoints and http ones on loopback hosts', () => {
+    expect(
+      () =>
+        new AmplifyAuthCognito({
+          endpoints: {
+            userPool: 'https://auth.example.com/cognito-idp',
+            identityPool: 'http://127.0.0.1:4000/x',
+          },
+        }),
+    ).not.toThrow();
+  });
+
+  it('refuses a plain-http endpoint on another host and a relative URL', () => {
+    expect(
+      () => new AmplifyAuthCognito({ endpoints: { userPool: 'http://auth.example.com/cognito-idp' } }),
+    ).toThrow('"endpoints.userPool" must use https (http is allowed only for loopback hosts).');
+    expect(() => new AmplifyAuthCognito({ endpoints: { identityPool: '/cognito-identity' } })).toThrow(
+      '"endpoints.identityPool" must be an absolute URL.',
+    );
+  });
+});

@@ -10,6 +10,7 @@ import {
   SignedOutException,
 } from '../errors.js';
 import type { HubClass } from '../hub.js';
+import { isAllowedEndpoint } from '../endpoint.js';
 import { createJsonWebToken } from '../jwt.js';
 import { createCognitoCall, defaultCognitoEndpoint, type CognitoCall } from './cognito-wire.js';
 import { computePasswordClaim, createSRPClient, formatSRPTimestamp } from './srp.js';
@@ -127,10 +128,16 @@ export class AmplifyAuthCognito implements AuthSessionSource {
   constructor(options: AmplifyAuthCognitoOptions = {}) {
     for (const [name, value] of Object.entries(options.endpoints ?? {})) {
       if (value !== undefined) {
+        let url: URL;
         try {
-          new URL(value);
+          url = new URL(value);
         } catch {
           throw new TypeError(`"endpoints.${name}" must be an absolute URL.`);
+        }
+        if (!isAllowedEndpoint(url)) {
+          throw new TypeError(
+            `"endpoints.${name}" must use https (http is allowed only for loopback hosts).`,
+          );
         }
       }
     }
