@@ -217,7 +217,11 @@ describe('POST /cognito-identity', () => {
 
   it('answers an unknown or missing target with UnknownOperationException', async () => {
     const { call } = await setup();
-    expectWireError(await call('AWSCognitoIdentityService.Frobnicate', {}), 'UnknownOperationException');
+    expectWireError(
+      await call('AWSCognitoIdentityService.Frobnicate', {}),
+      'UnknownOperationException',
+      'The operation in "X-Amz-Target" is not known.',
+    );
     expectWireError(
       await call('AWSCognitoIdentityProviderService.InitiateAuth', {}),
       'UnknownOperationException',
@@ -230,6 +234,7 @@ describe('POST /cognito-identity', () => {
     expectWireError(
       await call('AWSCognitoIdentityService.ListIdentityPools', { MaxResults: 1 }),
       'UnsupportedOperationException',
+      'Gatehouse does not support the operation "ListIdentityPools".',
     );
   });
 

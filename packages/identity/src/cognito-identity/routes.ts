@@ -64,10 +64,13 @@ export function createCognitoIdentityHandler(
       operation === undefined ||
       (!isSupportedOperation(operation) && !unsupportedOperations.has(operation))
     ) {
-      return fail('UnknownOperationException', 'The operation named in "X-Amz-Target" is not known.');
+      return fail('UnknownOperationException', 'The operation in "X-Amz-Target" is not known.');
     }
     if (!isSupportedOperation(operation)) {
-      return fail('UnsupportedOperationException', `Operation "${operation}" is not supported by Gatehouse.`);
+      return fail(
+        'UnsupportedOperationException',
+        `Gatehouse does not support the operation "${operation.slice(0, 64).replace(/[^\w]/g, '')}".`,
+      );
     }
     try {
       const body = parseJSONBody(request);

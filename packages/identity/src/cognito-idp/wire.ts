@@ -103,7 +103,9 @@ export function errorResponse(
 
 /** Any thrown value as a wire error: identity errors as they are, anything else as an opaque 500. */
 export function toIdentityError(error: unknown): IdentityError {
-  return isIdentityError(error) ? error : new IdentityError('InternalErrorException', 'Internal error.');
+  return isIdentityError(error)
+    ? error
+    : new IdentityError('InternalErrorException', 'An internal error occurred.');
 }
 
 /** The JSON object body of a request; `SerializationException` when it is not one. */
