@@ -1,6 +1,9 @@
 // loopback hosts
 export { isLoopbackHost } from './loopback.js';
 
+// SRP group (Cognito's)
+export { srpPrimeHex, srpN, srpG } from './srp-group.js';
+
 // errors
 export { errorCodes, wireForms, GatehouseError, isGatehouseError, authError, toWireError } from './errors.js';
 export type { ErrorCode, WireForm, RequestErrorBody } from './errors.js';
