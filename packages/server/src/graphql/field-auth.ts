@@ -52,21 +52,35 @@ export function installFieldResolvers(schema: GraphQLSchema, options: InstallOpt
       .filter((type) => type !== null && type !== undefined)
       .map((type) => type.name),
   );
+  const { authorize } = options;
+  // Fields without a resolver module share one function per kind (root or nested), so the
+  // executor's call site stays monomorphic; the field comes from `info`.
+  const authorizedDefault =
+    (isRoot: boolean): GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> =>
+    (source, args, context, info) => {
+      if (!authorize(context.principal, info.parentType.name, info.fieldName, isRoot)) {
+        throw new UnauthorizedFieldError(info.fieldName, info.parentType.name);
+      }
+      return defaultFieldResolver(source, args, context, info);
+    };
+  const rootDefault = authorizedDefault(true);
+  const nestedDefault = authorizedDefault(false);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const isRoot = roots.has(type.name);
     for (const field of Object.values(type.getFields())) {
       const userResolver = options.resolvers.get(`${type.name}.${field.name}`);
-      const inner: GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> = userResolver
-        ? (source, args, context, info) => userResolver(resolverContext(source, args, context, info, options))
-        : defaultFieldResolver;
+      if (!userResolver) {
+        field.resolve = isRoot ? rootDefault : nestedDefault;
+        continue;
+      }
       const typeName = type.name;
       const fieldName = field.name;
       field.resolve = (source, args: Record<string, unknown>, context: ExecutionContext, info) => {
-        if (!options.authorize(context.principal, typeName, fieldName, isRoot)) {
+        if (!authorize(context.principal, typeName, fieldName, isRoot)) {
           throw new UnauthorizedFieldError(fieldName, typeName);
         }
-        return inner(source, args, context, info);
+        return userResolver(resolverContext(source, args, context, info, options));
       };
     }
   }
