@@ -36,6 +36,18 @@ describe('listen', () => {
     expect(lambda.text).toBe('{"data":{"whoami":"{\\"resolverContext\\":{\\"tenant\\":\\"t1\\"}}"}}');
   });
 
+  it('sends every response with its byte length instead of chunked framing', async () => {
+    const response = await send(server, {
+      headers: { 'content-type': 'application/json', 'x-api-key': validAPIKey },
+      body: JSON.stringify({ query: '{ whoami } # ünïcödé' }),
+    });
+    expect(response.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text, 'utf8'));
+    const refused = await send(server, { headers: { 'content-type': 'application/json' }, body: whoami });
+    expect(refused.status).toBe(401);
+    expect(Number(refused.headers['content-length'])).toBe(Buffer.byteLength(refused.text, 'utf8'));
+  });
+
   it('reports the TCP peer as the last sourceIp entry', async () => {
     const token = await fixture.userPoolToken();
     const response = await send(server, {

@@ -57,9 +57,11 @@ function sourceIpOf(req: IncomingMessage): string[] {
   return peer ? [...entries, peer] : entries;
 }
 
+/** Writes a response with its length, so keep-alive connections need no chunked framing. */
 function send(res: ServerResponse, response: PlainResponse): void {
-  res.writeHead(response.status, response.headers as Record<string, string>);
-  res.end(response.body);
+  const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.byteLength) });
+  res.end(body);
 }
 
 export function toNodeListener(handler: RequestHandler, logger: Logger) {
