@@ -119,12 +119,6 @@ export interface DocumentTable {
 export interface DocumentStore {
   /** Opens (creating if needed) a table. Opening an existing table with another schema throws. */
   table(name: string, schema: TableSchema): Promise<DocumentTable>;
-  /**
-   * A value that differs from every earlier one once any write has been committed to the store,
-   * by this process or another. Lets callers keep derived data in memory and drop it exactly when
-   * the store changes. Adapters that cannot tell leave it out (callers then read every time).
-   */
-  changeToken?(): string;
   close(): Promise<void>;
 }
 

@@ -1,8 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSQLiteDocumentStore } from '@gatehouse/server';
 import { createAPIKeyStore } from './api-keys.js';
 import { IdentityError } from './errors.js';
 import { createTestClock, createTestStore } from './test-support/fixtures.js';
@@ -140,83 +136,5 @@ describe('createAPIKeyStore', () => {
     expect(await keys.isValid(key.id, key.deletes)).toBe(false);
     clock.set(key.deletes * 1000 - 1000);
     expect(await keys.list()).toHaveLength(0);
-  });
-});
-
-describe('createAPIKeyStore: keys remembered between requests', () => {
-  async function twoProcesses() {
-    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-api-keys-'));
-    const filename = join(dir, 'gatehouse.db');
-    const clock = createTestClock();
-    const serverStore = createSQLiteDocumentStore({ filename });
-    const cliStore = createSQLiteDocumentStore({ filename });
-    const server = await createAPIKeyStore({ store: serverStore, apiId: 'api1', now: clock.now });
-    const cli = await createAPIKeyStore({ store: cliStore, apiId: 'api1', now: clock.now });
-    const close = async () => {
-      await serverStore.close();
-      await cliStore.close();
-    };
-    return { clock, server, cli, close };
-  }
-
-  it('refuses a key on the next check after another connection deletes it', async () => {
-    const { clock, server, cli, close } = await twoProcesses();
-    const { id } = await cli.create();
-    const nowSeconds = Math.floor(clock.now() / 1000);
-    expect(await server.isValid(id, nowSeconds)).toBe(true);
-    expect(await server.isValid(id, nowSeconds)).toBe(true);
-    await cli.delete(id);
-    expect(await server.isValid(id, nowSeconds)).toBe(false);
-    await close();
-  });
-
-  it('sees another connection extend or create keys on the next check', async () => {
-    const { clock, server, cli, close } = await twoProcesses();
-    const { id, expires } = await cli.create({ expiresInDays: 1 });
-    expect(await server.isValid(id, expires - 1)).toBe(true);
-    expect(await server.isValid(id, expires)).toBe(false);
-    clock.advanceSeconds(12 * 3600);
-    const extended = await cli.extend(id, 3);
-    expect(await server.isValid(id, expires)).toBe(true);
-    expect(await server.isValid(id, extended.expires)).toBe(false);
-    const second = await cli.create();
-    expect(await server.isValid(second.id, Math.floor(clock.now() / 1000))).toBe(true);
-    await close();
-  });
-
-  it('reads the store once for repeated checks while nothing changes', async () => {
-    const store = createTestStore();
-    let reads = 0;
-    const counting: typeof store = {
-      table: async (name, schema) => {
-        const table = await store.table(name, schema);
-        return {
-          ...table,
-          name: table.name,
-          get: (key) => {
-            reads += 1;
-            return table.get(key);
-          },
-          put: (item, options) => table.put(item, options),
-          update: (key, update, options) => table.update(key, update, options),
-          delete: (key, options) => table.delete(key, options),
-          query: (input) => table.query(input),
-          scan: (input) => table.scan(input),
-        };
-      },
-      changeToken: () => store.changeToken?.() ?? '',
-      close: () => store.close(),
-    };
-    const clock = createTestClock();
-    const keys = await createAPIKeyStore({ store: counting, apiId: 'api1', now: clock.now });
-    const { id } = await keys.create();
-    const nowSeconds = Math.floor(clock.now() / 1000);
-    for (let i = 0; i < 5; i += 1) expect(await keys.isValid(id, nowSeconds)).toBe(true);
-    expect(reads).toBe(1);
-    for (let i = 0; i < 3; i += 1)
-      expect(await keys.isValid(`da2-${'z'.repeat(26)}`, nowSeconds)).toBe(false);
-    expect(reads).toBe(4);
-    await keys.delete(id);
-    expect(await keys.isValid(id, nowSeconds)).toBe(false);
   });
 });

@@ -64,25 +64,6 @@ export async function createAPIKeyStore(options: APIKeyStoreOptions): Promise<AP
     indexes: { byAPI: { partitionKey: 'apiId', sortKey: 'createdAt' } },
   });
 
-  // Keys found in the store stay in memory until the store reports any committed write (by this
-  // process or another: a `gatehouse api-keys delete` is seen on the next request). Unknown keys
-  // are never remembered, so guessing cannot fill the map.
-  const known = new Map<string, StoredAPIKey>();
-  let knownAt: string | undefined;
-  async function lookup(hash: string): Promise<StoredAPIKey | undefined> {
-    const token = options.store.changeToken?.();
-    if (token === undefined || token !== knownAt) {
-      known.clear();
-      knownAt = token;
-    }
-    const cached = token === undefined ? undefined : known.get(hash);
-    if (cached !== undefined) return cached;
-    const stored = parseKeyOrUndefined(await table.get({ keyHash: hash }));
-    if (stored !== undefined && token !== undefined && known.size < maxAPIKeysPerAPI * 2)
-      known.set(hash, stored);
-    return stored;
-  }
-
   async function liveKeys(): Promise<StoredAPIKey[]> {
     const nowSeconds = now() / 1000;
     const keys: StoredAPIKey[] = [];
@@ -215,7 +196,7 @@ export async function createAPIKeyStore(options: APIKeyStoreOptions): Promise<AP
     async isValid(key, nowSeconds) {
       if (typeof key !== 'string' || !keyPattern.test(key)) return false;
       const hash = sha256Hex(key);
-      const stored = await lookup(hash);
+      const stored = parseKeyOrUndefined(await table.get({ keyHash: hash }));
       if (!stored || stored.apiId !== apiId) return false;
       const expected = Buffer.from(stored.keyHash, 'hex');
       const actual = Buffer.from(hash, 'hex');

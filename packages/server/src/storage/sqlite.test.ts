@@ -161,28 +161,3 @@ describe('createSQLiteDocumentStore', () => {
     );
   });
 });
-
-describe('SQLite change token', () => {
-  it('changes after a write on this connection or another, and not after reads', async () => {
-    const filename = join(directory, 'change-token.db');
-    const first = createSQLiteDocumentStore({ filename });
-    const second = createSQLiteDocumentStore({ filename });
-    const mine = await first.table('items', { partitionKey: 'id' });
-    const theirs = await second.table('items', { partitionKey: 'id' });
-    const start = first.changeToken?.();
-    expect(typeof start).toBe('string');
-    await mine.get({ id: 'a' });
-    await mine.scan();
-    expect(first.changeToken?.()).toBe(start);
-    await mine.put({ id: 'a' });
-    const afterOwnWrite = first.changeToken?.();
-    expect(afterOwnWrite).not.toBe(start);
-    await theirs.delete({ id: 'a' });
-    const afterOtherWrite = first.changeToken?.();
-    expect(afterOtherWrite).not.toBe(afterOwnWrite);
-    await theirs.update({ id: 'b' }, { set: { v: 1 } });
-    expect(first.changeToken?.()).not.toBe(afterOtherWrite);
-    await first.close();
-    await second.close();
-  });
-});

@@ -659,10 +659,6 @@ export function createSQLiteDocumentStore(options: SQLiteDocumentStoreOptions): 
     'CREATE TABLE IF NOT EXISTS gatehouse_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL) WITHOUT ROWID',
   );
   const readSchema = db.prepare('SELECT schema FROM gatehouse_tables WHERE name = ?');
-  // `data_version` changes when another connection commits; `total_changes()` counts this one's.
-  const changeToken = db
-    .prepare("SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes()")
-    .pluck();
   const writeSchema = db.prepare('INSERT INTO gatehouse_tables (name, schema) VALUES (?, ?)');
   const tables = new Map<string, { schema: string; table: SQLiteDocumentTable }>();
 
@@ -693,9 +689,6 @@ export function createSQLiteDocumentStore(options: SQLiteDocumentStoreOptions): 
       const table = new SQLiteDocumentTable(db, name, canonical, maxEvaluated);
       tables.set(name, { schema: text, table });
       return table;
-    },
-    changeToken(): string {
-      return changeToken.get() as string;
     },
     async close(): Promise<void> {
       tables.clear();
