@@ -330,6 +330,16 @@ describe('sign-up and confirmation', () => {
       await t.send('ConfirmSignUp', { ClientId: clientId, Username: 'nobody', ConfirmationCode: '123456' }),
       'CodeMismatchException',
     );
+    expectError(
+      await t.send('ConfirmForgotPassword', {
+        ClientId: clientId,
+        Username: 'nobody',
+        ConfirmationCode: '123456',
+        Password: 'Another-Pass1',
+      }),
+      'CodeMismatchException',
+      'Invalid verification code provided, please try again.',
+    );
   });
 
   it('expires sign-up codes after 24 hours and kills a code after 5 wrong answers', async () => {

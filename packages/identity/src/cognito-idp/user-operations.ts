@@ -33,6 +33,19 @@ const unwritableAttributes = new Set(['sub', 'email_verified', 'phone_number_ver
 const incorrect = () => new IdentityError('NotAuthorizedException', 'Incorrect username or password.');
 const userNotFound = () => new IdentityError('UserNotFoundException', 'User does not exist.');
 
+/**
+ * The user a confirmation code is for. With `PreventUserExistenceErrors` an unknown user gets the
+ * same answer as a wrong code, so the code endpoints cannot be used to probe usernames.
+ */
+async function userForCode(context: OperationContext, username: string): Promise<LocalUser> {
+  const user = await context.pool.getUser(username);
+  if (user) return user;
+  if (context.preventUserExistenceErrors) {
+    throw new IdentityError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  }
+  throw userNotFound();
+}
+
 function usernameKey(username: string): string {
   return username.normalize('NFC').toLowerCase();
 }
@@ -314,16 +327,7 @@ export const userOperations = {
     assertClient(context, body);
     const username = requiredString(body, 'Username');
     const code = requiredString(body, 'ConfirmationCode');
-    const user = await context.pool.getUser(username);
-    if (!user) {
-      if (context.preventUserExistenceErrors) {
-        throw new IdentityError(
-          'CodeMismatchException',
-          'Invalid verification code provided, please try again.',
-        );
-      }
-      throw userNotFound();
-    }
+    const user = await userForCode(context, username);
     if (user.status !== 'UNCONFIRMED') {
       throw new IdentityError(
         'NotAuthorizedException',
@@ -512,16 +516,7 @@ export const userOperations = {
     const username = requiredString(body, 'Username');
     const code = requiredString(body, 'ConfirmationCode');
     const password = requiredString(body, 'Password');
-    const user = await context.pool.getUser(username);
-    if (!user) {
-      if (context.preventUserExistenceErrors) {
-        throw new IdentityError(
-          'CodeMismatchException',
-          'Invalid verification code provided, please try again.',
-        );
-      }
-      throw userNotFound();
-    }
+    const user = await userForCode(context, username);
     assertPasswordPolicy(password, context.pool.passwordPolicy);
     await context.pool.consumeCode(user.username, 'ForgotPassword', code);
     await context.pool.setPassword(user.username, password, { permanent: true });
