@@ -114,6 +114,14 @@ export interface DocumentTable {
   delete(key: Key, options?: WriteOptions): Promise<Item | undefined>;
   query(input: QueryInput): Promise<Page>;
   scan(input?: ScanInput): Promise<Page>;
+  /**
+   * A value that differs from every earlier one once any write to this table has been committed,
+   * by this process or another sharing the store; cheap enough to ask on every request (no query).
+   * Lets callers keep what they read in memory and drop it when the table changes: ask before the
+   * read, and read again whenever the value differs. Adapters that cannot tell leave it out, and
+   * callers then read every time.
+   */
+  changeToken?(): string;
 }
 
 export interface DocumentStore {

@@ -64,6 +64,35 @@ export async function createAPIKeyStore(options: APIKeyStoreOptions): Promise<AP
     indexes: { byAPI: { partitionKey: 'apiId', sortKey: 'createdAt' } },
   });
 
+  // Keys found in the store, by the key itself, as read while the table's change token was
+  // `foundAt`; dropped as soon as the token moves (a write by this process or another, such as
+  // `gatehouse api-keys delete`). Unknown keys are never remembered, so guessing cannot fill it.
+  const found = new Map<string, StoredAPIKey>();
+  let foundAt: string | undefined;
+
+  /** The stored key of this API for `key`, from memory while the table is unchanged. */
+  async function findKey(key: string): Promise<StoredAPIKey | undefined> {
+    const token = table.changeToken?.();
+    if (token !== foundAt) {
+      found.clear();
+      foundAt = token;
+    }
+    const remembered = token === undefined ? undefined : found.get(key);
+    if (remembered !== undefined) return remembered;
+    const hash = sha256Hex(key);
+    const stored = parseKeyOrUndefined(await table.get({ keyHash: hash }));
+    if (!stored || stored.apiId !== apiId) return undefined;
+    const expected = Buffer.from(stored.keyHash, 'hex');
+    const actual = Buffer.from(hash, 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    // Only while the token is still the one read before the read: a concurrent check may already
+    // have seen a newer one, and this read may predate the write that moved it.
+    if (token !== undefined && foundAt === token && found.size < maxAPIKeysPerAPI * 2) {
+      found.set(key, stored);
+    }
+    return stored;
+  }
+
   async function liveKeys(): Promise<StoredAPIKey[]> {
     const nowSeconds = now() / 1000;
     const keys: StoredAPIKey[] = [];
@@ -195,13 +224,10 @@ export async function createAPIKeyStore(options: APIKeyStoreOptions): Promise<AP
 
     async isValid(key, nowSeconds) {
       if (typeof key !== 'string' || !keyPattern.test(key)) return false;
-      const hash = sha256Hex(key);
-      const stored = parseKeyOrUndefined(await table.get({ keyHash: hash }));
+      const stored = await findKey(key);
       if (!stored || stored.apiId !== apiId) return false;
-      const expected = Buffer.from(stored.keyHash, 'hex');
-      const actual = Buffer.from(hash, 'hex');
-      if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return false;
       if (nowSeconds >= stored.deletes) {
+        found.delete(key);
         await purge(table, stored);
         return false;
       }

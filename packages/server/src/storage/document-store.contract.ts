@@ -91,6 +91,29 @@ export function describeDocumentStoreContract(
     return withStore(async (store) => run(await store.table(tableName('t'), schema)));
   }
 
+  /** Follows `table`'s change token from now on; skips the test where the adapter offers none. */
+  function watchChangeToken(
+    table: DocumentTable,
+    skip: (note?: string) => never,
+  ): { expectSame(): void; expectNew(): void } {
+    if (table.changeToken === undefined) skip('The adapter offers no change token.');
+    const read = (): string => {
+      const token = table.changeToken?.();
+      expect(typeof token).toBe('string');
+      return token as string;
+    };
+    let last = read();
+    const seen = new Set([last]);
+    return {
+      expectSame: () => expect(read()).toBe(last),
+      expectNew: () => {
+        last = read();
+        expect(seen.has(last)).toBe(false);
+        seen.add(last);
+      },
+    };
+  }
+
   describe(`DocumentStore contract: ${name}`, () => {
     describe('items', () => {
       it('gets what it puts, by partition key', () =>
@@ -749,6 +772,72 @@ export function describeDocumentStoreContract(
             }),
           ));
       });
+
+    describe('change token', () => {
+      it('keeps the token through gets, queries and scans', ({ skip }) =>
+        withTable(composite, async (table) => {
+          await table.put({ pk: 'p', sk: 1 });
+          const token = watchChangeToken(table, skip);
+          token.expectSame();
+          await table.get({ pk: 'p', sk: 1 });
+          await table.get({ pk: 'p', sk: 2 });
+          await table.query({ partition: 'p', sort: { ge: 0 } });
+          await table.scan({ limit: 1 });
+          token.expectSame();
+        }));
+
+      it('gives a new token after every put, update and delete, conditional or not', ({ skip }) =>
+        withTable(simple, async (table) => {
+          const token = watchChangeToken(table, skip);
+          await table.put({ id: 'a' });
+          token.expectNew();
+          await table.put({ id: 'b' }, { condition: { id: { attributeExists: false } } });
+          token.expectNew();
+          await table.update({ id: 'a' }, { add: { n: 1 } });
+          token.expectNew();
+          await table.update({ id: 'a' }, { add: { n: 1 } }, { condition: { n: { eq: 1 } } });
+          token.expectNew();
+          await table.delete({ id: 'a' });
+          token.expectNew();
+          await table.delete({ id: 'b' }, { condition: { id: { attributeExists: true } } });
+          token.expectNew();
+        }));
+
+      if (options.sharedDatabase === true) {
+        it('gives a new token after each write to the table by either of two stores on one database', ({
+          skip,
+        }) =>
+          withStore((first) =>
+            withStore(async (second) => {
+              const name = tableName('t');
+              const mine = await first.table(name, simple);
+              const theirs = await second.table(name, simple);
+              const token = watchChangeToken(mine, skip);
+              await theirs.put({ id: 'a' });
+              token.expectNew();
+              await theirs.update({ id: 'a' }, { set: { v: 1 } });
+              token.expectNew();
+              await theirs.delete({ id: 'a' });
+              token.expectNew();
+              await mine.put({ id: 'b' });
+              token.expectNew();
+            }),
+          ));
+
+        it("keeps a table's token through writes to another table", ({ skip }) =>
+          withStore((first) =>
+            withStore(async (second) => {
+              const mine = await first.table(tableName('t'), simple);
+              const otherName = tableName('t');
+              const token = watchChangeToken(mine, skip);
+              await (await first.table(otherName, simple)).put({ id: 'a' });
+              await (await second.table(otherName, simple)).update({ id: 'b' }, { set: { v: 1 } });
+              await (await second.table(otherName, simple)).delete({ id: 'a' });
+              token.expectSame();
+            }),
+          ));
+      }
+    });
 
     describe('properties', () => {
       it('agrees with a reference map over random puts and deletes', () =>

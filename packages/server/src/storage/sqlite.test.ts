@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -159,5 +160,102 @@ describe('createSQLiteDocumentStore', () => {
     expect(() => createSQLiteDocumentStore({ filename: ':memory:', maxEvaluatedPerPage: 0 })).toThrow(
       '"maxEvaluatedPerPage"',
     );
+  });
+});
+
+describe('SQLite change tokens', () => {
+  const markerName = (table: string): string => createHash('sha256').update(table).digest('hex').slice(0, 32);
+
+  it('keeps one marker file per table in "<file>-changes", readable only by the owner', async () => {
+    const filename = join(directory, 'markers.db');
+    const store = createSQLiteDocumentStore({ filename });
+    try {
+      const users = await store.table('users', { partitionKey: 'id' });
+      const keys = await store.table('api.keys-2', { partitionKey: 'id' });
+      expect(existsSync(`${filename}-changes`)).toBe(false);
+      await users.put({ id: 'a' });
+      expect(keys.changeToken?.()).toBe('');
+      const changes = join(directory, 'markers.db-changes');
+      expect(statSync(changes).mode & 0o777).toBe(0o700);
+      for (const table of ['users', 'api.keys-2']) {
+        expect(statSync(join(changes, markerName(table))).mode & 0o777).toBe(0o600);
+      }
+      const marker = readFileSync(join(changes, markerName('users')));
+      expect(marker).toHaveLength(16);
+      expect(users.changeToken?.()).toBe(marker.toString('hex'));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds the markers of a database opened by a relative path from another directory', async () => {
+    const filename = join(directory, 'relative.db');
+    const absolute = createSQLiteDocumentStore({ filename });
+    const cwd = process.cwd();
+    process.chdir(directory);
+    const relative = (() => {
+      try {
+        return createSQLiteDocumentStore({ filename: 'relative.db' });
+      } finally {
+        process.chdir(cwd);
+      }
+    })();
+    try {
+      const mine = await absolute.table('t', { partitionKey: 'id' });
+      const theirs = await relative.table('t', { partitionKey: 'id' });
+      const before = mine.changeToken?.();
+      await theirs.put({ id: 'a' });
+      expect(mine.changeToken?.()).not.toBe(before);
+    } finally {
+      await absolute.close();
+      await relative.close();
+    }
+  });
+
+  it('counts writes in memory for ":memory:", writing no marker files', async () => {
+    const store = createSQLiteDocumentStore({ filename: ':memory:' });
+    const other = createSQLiteDocumentStore({ filename: ':memory:' });
+    try {
+      const table = await store.table('t', { partitionKey: 'id' });
+      const elsewhere = await other.table('t', { partitionKey: 'id' });
+      const before = table.changeToken?.();
+      expect(typeof before).toBe('string');
+      await elsewhere.put({ id: 'a' });
+      expect(table.changeToken?.()).toBe(before);
+      await table.put({ id: 'a' });
+      expect(table.changeToken?.()).not.toBe(before);
+      expect(existsSync(':memory:-changes')).toBe(false);
+      expect(existsSync('-changes')).toBe(false);
+    } finally {
+      await store.close();
+      await other.close();
+    }
+  });
+
+  it('gives a new token on every read, and fails writes, while the marker cannot be opened', async () => {
+    const filename = join(directory, 'blocked.db');
+    writeFileSync(`${filename}-changes`, 'not a directory');
+    const store = createSQLiteDocumentStore({ filename });
+    try {
+      const table = await store.table('t', { partitionKey: 'id' });
+      const first = table.changeToken?.();
+      expect(table.changeToken?.()).not.toBe(first);
+      await expect(table.put({ id: 'a' })).rejects.toThrow(
+        'The write to table "t" is committed, but other processes may not see it',
+      );
+      expect(await table.get({ id: 'a' })).toEqual({ id: 'a' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to read a change token once the store is closed', async () => {
+    for (const filename of [join(directory, 'closed.db'), ':memory:']) {
+      const store = createSQLiteDocumentStore({ filename });
+      const table = await store.table('t', { partitionKey: 'id' });
+      await table.put({ id: 'a' });
+      await store.close();
+      expect(() => table.changeToken?.()).toThrow('The document store is closed.');
+    }
   });
 });

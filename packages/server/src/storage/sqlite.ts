@@ -14,9 +14,12 @@
  * which is `memcmp` of UTF-8, the order DynamoDB uses for strings. A key value is a non-empty
  * string or a finite number; a table may mix the two (DynamoDB fixes one type per key attribute).
  *
- * Paging (`limit`, filter, `nextToken`): see `readPage`.
+ * Paging (`limit`, filter, `nextToken`): see `readPage`. Change tokens: see `FileChangeMarker`.
  */
 import { Buffer } from 'node:buffer';
+import { hash, randomBytes } from 'node:crypto';
+import { closeSync, constants, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConditionalCheckFailedError, StoreError } from '@gatehouse/core';
 import type {
@@ -140,6 +143,96 @@ function serialize(item: Record<string, unknown>): string {
   }
 }
 
+/** Tells readers that a table changed: `bump` after each committed write, `token` for `changeToken`. */
+interface ChangeMarker {
+  bump(): void;
+  token(): string;
+  close(): void;
+}
+
+function closed(): TypeError {
+  return new TypeError('The document store is closed.');
+}
+
+/** An in-memory database has one connection, so a count of its writes is the whole story. */
+function createCountingChangeMarker(): ChangeMarker {
+  let writes = 0;
+  let open = true;
+  return {
+    bump: () => void writes++,
+    token: () => {
+      if (!open) throw closed();
+      return String(writes);
+    },
+    close: () => void (open = false),
+  };
+}
+
+const markerLength = 16;
+
+/**
+ * The change marker of one table of a file database, shared by every process that opens the file:
+ * `<file>-changes/<first 32 hex digits of SHA-256 of the table name>`, 16 bytes that each committed
+ * write overwrites with fresh random ones, after its commit. Reading it is one `pread`, with no
+ * SQLite transaction (`PRAGMA data_version` needs one and costs as much as the read it would save).
+ * An empty file (no write yet) reads as `''`. The file descriptor is opened on first use and kept
+ * until the store closes.
+ */
+class FileChangeMarker implements ChangeMarker {
+  readonly #directory: string;
+  readonly #path: string;
+  readonly #tableName: string;
+  readonly #buffer = Buffer.alloc(markerLength);
+  #fd: number | undefined;
+  #closed = false;
+  #failedReads = 0;
+
+  constructor(directory: string, tableName: string) {
+    this.#directory = directory;
+    this.#path = join(directory, hash('sha256', tableName, 'hex').slice(0, 32));
+    this.#tableName = tableName;
+  }
+
+  #open(): number {
+    if (this.#closed) throw closed();
+    if (this.#fd === undefined) {
+      mkdirSync(this.#directory, { recursive: true, mode: 0o700 });
+      this.#fd = openSync(this.#path, constants.O_RDWR | constants.O_CREAT, 0o600);
+    }
+    return this.#fd;
+  }
+
+  bump(): void {
+    try {
+      writeSync(this.#open(), randomBytes(markerLength), 0, markerLength, 0);
+    } catch (error) {
+      // The write is committed; failing loudly beats other processes silently serving old data.
+      throw new Error(
+        `The write to table "${this.#tableName}" is committed, but other processes may not see it until the next write because its change marker could not be updated.`,
+        { cause: error },
+      );
+    }
+  }
+
+  token(): string {
+    if (this.#closed) throw closed();
+    try {
+      const read = readSync(this.#open(), this.#buffer, 0, markerLength, 0);
+      return this.#buffer.toString('hex', 0, read);
+    } catch {
+      // Unreadable (permissions, a read-only directory): a value never given before makes callers
+      // read every time, which is slower but never stale. '!' is not a hex digit.
+      return `!${++this.#failedReads}`;
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+}
+
 class SQLiteDocumentTable implements DocumentTable {
   readonly name: string;
   readonly #db: Database.Database;
@@ -150,10 +243,18 @@ class SQLiteDocumentTable implements DocumentTable {
   readonly #indexes: ReadonlyMap<string, AccessPath>;
   readonly #statements = new Map<string, Statement>();
   readonly #gsiColumns: readonly string[];
+  readonly #changes: ChangeMarker;
 
-  constructor(db: Database.Database, name: string, schema: CanonicalSchema, maxEvaluated: number) {
+  constructor(
+    db: Database.Database,
+    name: string,
+    schema: CanonicalSchema,
+    maxEvaluated: number,
+    changes: ChangeMarker,
+  ) {
     this.#db = db;
     this.name = name;
+    this.#changes = changes;
     this.#sqlName = `"doc_${name}"`;
     this.#schema = schema;
     this.#maxEvaluated = maxEvaluated;
@@ -316,30 +417,39 @@ class SQLiteDocumentTable implements DocumentTable {
     return condition === undefined || condition === null ? undefined : compileCondition(condition);
   }
 
+  changeToken(): string {
+    return this.#changes.token();
+  }
+
   async get(key: Key): Promise<Item | undefined> {
     return this.#read(this.#keyValues(key));
   }
+
+  // Every write below bumps the change marker only once SQLite has committed it (a single
+  // statement commits on its own, a transaction when `immediate()` returns), so a reader that sees
+  // the new token reads the new data. A write that throws (a failed condition) does not bump.
 
   async put(item: Item, options?: WriteOptions): Promise<void> {
     const row = this.#row(item);
     const predicate = this.#condition(options);
     if (predicate === undefined) {
       this.#write(row);
-      return;
+    } else {
+      this.#db
+        .transaction(() => {
+          this.#check(predicate, this.#read(row.key));
+          this.#write(row);
+        })
+        .immediate();
     }
-    this.#db
-      .transaction(() => {
-        this.#check(predicate, this.#read(row.key));
-        this.#write(row);
-      })
-      .immediate();
+    this.#changes.bump();
   }
 
   async update(key: Key, update: UpdateInput, options?: WriteOptions): Promise<Item> {
     const keyValues = this.#keyValues(key);
     const predicate = this.#condition(options);
     const { set, remove, add } = this.#validateUpdate(key, update);
-    return this.#db
+    const updated = this.#db
       .transaction((): Item => {
         const current = this.#read(keyValues);
         this.#check(predicate, current);
@@ -360,6 +470,8 @@ class SQLiteDocumentTable implements DocumentTable {
         return JSON.parse(row.data) as Item;
       })
       .immediate();
+    this.#changes.bump();
+    return updated;
   }
 
   #validateUpdate(
@@ -432,13 +544,17 @@ class SQLiteDocumentTable implements DocumentTable {
       ).get(...keyValues) as Row | undefined;
       return row === undefined ? undefined : (JSON.parse(row.data) as Item);
     };
-    if (predicate === undefined) return remove();
-    return this.#db
-      .transaction((): Item | undefined => {
-        this.#check(predicate, this.#read(keyValues));
-        return remove();
-      })
-      .immediate();
+    const deleted =
+      predicate === undefined
+        ? remove()
+        : this.#db
+            .transaction((): Item | undefined => {
+              this.#check(predicate, this.#read(keyValues));
+              return remove();
+            })
+            .immediate();
+    this.#changes.bump();
+    return deleted;
   }
 
   async query(input: QueryInput): Promise<Page> {
@@ -660,7 +776,12 @@ export function createSQLiteDocumentStore(options: SQLiteDocumentStoreOptions): 
   );
   const readSchema = db.prepare('SELECT schema FROM gatehouse_tables WHERE name = ?');
   const writeSchema = db.prepare('INSERT INTO gatehouse_tables (name, schema) VALUES (?, ?)');
-  const tables = new Map<string, { schema: string; table: SQLiteDocumentTable }>();
+  const tables = new Map<string, { schema: string; table: SQLiteDocumentTable; changes: ChangeMarker }>();
+  // SQLite's own absolute path of the file (so processes with other working directories agree),
+  // or '' for an in-memory or temporary database, which no other process can write.
+  const databases = db.pragma('database_list') as { name: string; file: string }[];
+  const file = databases.find((database) => database.name === 'main')?.file ?? '';
+  const changesDirectory = file === '' ? undefined : `${file}-changes`;
 
   const mismatch = (name: string): StoreError =>
     new StoreError('ERR_STORE_SCHEMA_MISMATCH', `The table "${name}" exists with a different schema.`);
@@ -686,11 +807,16 @@ export function createSQLiteDocumentStore(options: SQLiteDocumentStoreOptions): 
         for (const sql of SQLiteDocumentTable.ddl(name, canonical)) db.exec(sql);
         writeSchema.run(name, text);
       }).immediate();
-      const table = new SQLiteDocumentTable(db, name, canonical, maxEvaluated);
-      tables.set(name, { schema: text, table });
+      const changes =
+        changesDirectory === undefined
+          ? createCountingChangeMarker()
+          : new FileChangeMarker(changesDirectory, name);
+      const table = new SQLiteDocumentTable(db, name, canonical, maxEvaluated, changes);
+      tables.set(name, { schema: text, table, changes });
       return table;
     },
     async close(): Promise<void> {
+      for (const { changes } of tables.values()) changes.close();
       tables.clear();
       if (db.open) db.close();
     },
