@@ -9,38 +9,24 @@ import type { PlainResponse, RequestHandler } from './types.js';
 export const maxBodyBytes = 5 * 1024 * 1024;
 export const maxHeaderBytes = 16 * 1024;
 
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/**
+ * The request's headers as one string per name. Node already lowercases names and joins repeated
+ * values with ", ", except for the few it keeps as arrays (`set-cookie`), which are joined here.
+ */
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers = req.headers;
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') return joinedHeaders(headers);
+  }
+  return headers as Record<string, string>;
 }
 
-function headersOf(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    headers[name] = Array.isArray(value) ? value.join(', ') : value;
+function joinedHeaders(headers: IncomingMessage['headers']): Record<string, string> {
+  const joined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) joined[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  return headers;
+  return joined;
 }
 
 /** `X-Forwarded-For` entries, then the TCP peer, as AppSync reports `sourceIp`. */
@@ -54,40 +40,79 @@ function sourceIpOf(req: IncomingMessage): string[] {
           .filter(Boolean)
       : [];
   const peer = req.socket.remoteAddress;
-  return peer ? [...entries, peer] : entries;
+  if (peer) entries.push(peer);
+  return entries;
 }
 
-/** Writes a response with its length, so keep-alive connections need no chunked framing. */
+/**
+ * Writes a response with its length, so keep-alive connections need no chunked framing. A string
+ * body goes to the socket as it is (no intermediate buffer).
+ */
 function send(res: ServerResponse, response: PlainResponse): void {
-  const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.byteLength) });
+  const { body } = response;
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(length) });
   res.end(body);
 }
 
+function refuseOversized(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  send(res, badRequest(`The request body exceeds ${maxBodyBytes} bytes.`, randomUUID()));
+}
+
+/**
+ * Adapts a transport-independent handler to `node:http`: reads the body up to `maxBodyBytes`,
+ * answers an oversized one with E18 and closes the connection, and never lets a failure escape.
+ */
 export function toNodeListener(handler: RequestHandler, logger: Logger) {
+  const fail = (res: ServerResponse, error: unknown): void => {
+    logger.error('Serving a request failed.', { error: String(error) });
+    if (!res.headersSent) send(res, badRequest('The request could not be read.', randomUUID()));
+    else res.destroy();
+  };
+  const dispatch = (req: IncomingMessage, res: ServerResponse, body: Uint8Array): void => {
+    const request: PlainRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: headersOf(req),
+      body,
+      sourceIp: sourceIpOf(req),
+    };
+    handler(request).then(
+      (response) => send(res, response),
+      (error: unknown) => fail(res, error),
+    );
+  };
+
   return (req: IncomingMessage, res: ServerResponse): void => {
-    readBody(req, maxBodyBytes)
-      .then(async (body) => {
-        const request: PlainRequest = {
-          method: req.method ?? 'GET',
-          path: req.url ?? '/',
-          headers: headersOf(req),
-          body,
-          sourceIp: sourceIpOf(req),
-        };
-        send(res, await handler(request));
-      })
-      .catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) {
-          res.setHeader('connection', 'close');
-          send(res, badRequest(`The request body exceeds ${maxBodyBytes} bytes.`, randomUUID()));
-          return;
-        }
-        logger.error('Reading a request failed.', { error: String(error) });
-        if (!res.headersSent) send(res, badRequest('The request could not be read.', randomUUID()));
-      });
+    const declared = Number(req.headers['content-length']);
+    if (declared > maxBodyBytes) {
+      req.resume();
+      refuseOversized(res);
+      return;
+    }
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > maxBodyBytes) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        first = undefined;
+        chunks = undefined;
+        refuseOversized(res);
+      } else if (first === undefined) first = chunk;
+      else (chunks ??= [first]).push(chunk);
+    });
+    req.on('end', () => {
+      if (size > maxBodyBytes) return;
+      dispatch(req, res, chunks ? Buffer.concat(chunks) : (first ?? emptyBody));
+    });
+    req.on('error', (error) => fail(res, error));
   };
 }
+
+const emptyBody = new Uint8Array(0);
 
 export interface Listening {
   readonly server: Server;
