@@ -51,14 +51,17 @@ export interface UserPoolIdentity {
   sub: string;
   issuer: string;
   username: string;
-  claims: Record<string, unknown>;
+  /** The verified claims, frozen (shared by every request presenting the same token). */
+  claims: Readonly<Record<string, unknown>>;
   sourceIp: string[];
   defaultAuthStrategy: 'ALLOW' | 'DENY';
-  groups: string[] | null;
+  /** Frozen, like `claims`. */
+  groups: readonly string[] | null;
 }
 
 export interface OIDCIdentity {
-  claims: Record<string, unknown>;
+  /** The verified claims, frozen (shared by every request presenting the same token). */
+  claims: Readonly<Record<string, unknown>>;
   issuer: string;
   sub: string;
 }

@@ -1,5 +1,6 @@
 // loopback hosts
 export { isLoopbackHost } from './loopback.js';
+export { deepFreeze } from './deep-freeze.js';
 
 // SRP group (Cognito's)
 export { srpPrimeHex, srpN, srpG } from './srp-group.js';

@@ -59,7 +59,7 @@ export async function createGatehouseApp(options: GatehouseAppOptions): Promise<
   for (const [name, tableSchema] of Object.entries(options.tables ?? {})) {
     documentTables[name] = await options.store.table(name, tableSchema);
   }
-  installFieldResolvers(schema, {
+  const fieldAuthorization = installFieldResolvers(schema, {
     authorize: (principal, typeName, fieldName, isRoot) =>
       authorizeField(authTables, principal, typeName, fieldName, isRoot),
     resolvers: await loadResolvers(options.resolversDir, schema),
@@ -73,6 +73,7 @@ export async function createGatehouseApp(options: GatehouseAppOptions): Promise<
   };
   const graphql = createGraphQLEndpoint({
     schema,
+    fieldAuthorization,
     providers: providers.set,
     checkIAMRootFields: (authenticated, fields) => {
       if (authenticated.principal.mode === 'AWS_IAM')

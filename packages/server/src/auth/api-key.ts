@@ -3,13 +3,23 @@
  * Unknown, expired and deleted keys all get E6; the identity is `null`.
  */
 import { authError } from '@gatehouse/core';
-import type { APIKeyVerifier, AuthProvider, AuthRequest, Authenticated, Clock } from '@gatehouse/core';
+import type {
+  APIKeyVerifier,
+  AuthProvider,
+  AuthRequest,
+  Authenticated,
+  Clock,
+  Principal,
+} from '@gatehouse/core';
 
 export interface APIKeyProviderOptions {
   readonly verifier: APIKeyVerifier;
   /** Epoch milliseconds. */
   readonly now: Clock;
 }
+
+/** Every API-key caller is the same principal: one frozen object, so its field decisions are kept. */
+const apiKeyPrincipal: Principal = Object.freeze({ mode: 'API_KEY', providerId: 'API_KEY' });
 
 export function createAPIKeyProvider(options: APIKeyProviderOptions): AuthProvider {
   const { verifier, now } = options;
@@ -23,7 +33,7 @@ export function createAPIKeyProvider(options: APIKeyProviderOptions): AuthProvid
       if (key === undefined || key === '') throw authError('ERR_AUTH_API_KEY_INVALID');
       const valid = await verifier.isValid(key, Math.floor(now() / 1000));
       if (valid !== true) throw authError('ERR_AUTH_API_KEY_INVALID');
-      return { kind: 'authenticated', principal: { mode: 'API_KEY', providerId: 'API_KEY' }, identity: null };
+      return { kind: 'authenticated', principal: apiKeyPrincipal, identity: null };
     },
   };
 }

@@ -33,6 +33,7 @@ describe('createGraphQLEndpoint', () => {
     const endpoint = createGraphQLEndpoint({
       schema,
       providers: { apiKey: apiKeyProvider, jwtByIssuer: new Map() },
+      fieldAuthorization: { decisionsFor: () => [] },
       logger: silentLogger,
       executionTimeoutMs: 20,
     });
@@ -52,6 +53,7 @@ describe('createGraphQLEndpoint', () => {
     const endpoint = createGraphQLEndpoint({
       schema,
       providers: { apiKey: apiKeyProvider, jwtByIssuer: new Map() },
+      fieldAuthorization: { decisionsFor: () => [] },
       logger: silentLogger,
       executionTimeoutMs: 1000,
     });

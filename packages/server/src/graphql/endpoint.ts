@@ -11,7 +11,7 @@ import { selectProvider, type ProviderSet } from '../auth/select-provider.js';
 import { badRequest, errorResponse, jsonResponse } from '../http/responses.js';
 import type { PlainResponse } from '../http/types.js';
 import { createDocumentCache } from './document-cache.js';
-import type { ExecutionContext } from './field-auth.js';
+import type { ExecutionContext, FieldAuthorization } from './field-auth.js';
 import { formatGraphQLError } from './format-errors.js';
 import { parseGraphQLBody } from './parse-body.js';
 import { rootFieldsOf, selectOperation, type RootField } from './root-fields.js';
@@ -19,6 +19,8 @@ import { rootFieldsOf, selectOperation, type RootField } from './root-fields.js'
 export interface GraphQLEndpointOptions {
   /** A schema whose fields already authorize themselves (`installFieldResolvers`). */
   readonly schema: GraphQLSchema;
+  /** What `installFieldResolvers` returned for that schema. */
+  readonly fieldAuthorization: FieldAuthorization;
   readonly providers: ProviderSet;
   /** Throws E13 when an IAM policy refuses a root field (appsync-auth.md §3.4 step 7). */
   readonly checkIAMRootFields?: (authenticated: Authenticated, fields: RootField[]) => void;
@@ -54,6 +56,7 @@ function isPromise(value: unknown): value is Promise<ExecutionResult> {
 }
 
 function isJSONContentType(value: string | undefined): boolean {
+  if (value === 'application/json') return true;
   if (!value) return false;
   const type = value.split(';', 1)[0]?.trim().toLowerCase() ?? '';
   return type === 'application/json' || type === 'application/graphql+json' || type.endsWith('+json');
@@ -110,6 +113,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         identity: authenticated.identity,
         headers: request.headers,
         stash: {},
+        decisions: options.fieldAuthorization.decisionsFor(authenticated.principal),
       };
       const execution = execute({
         schema,

@@ -1,10 +1,4 @@
-import {
-  defaultFieldResolver,
-  isObjectType,
-  type GraphQLFieldResolver,
-  type GraphQLResolveInfo,
-  type GraphQLSchema,
-} from 'graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { GatehouseError, wireForms } from '@gatehouse/core';
 import type { AppSyncIdentity, DocumentTable, Principal } from '@gatehouse/core';
 import type { ResolverContext, ResolverFunction, ResolverUtil } from './resolver-context.js';
@@ -15,6 +9,20 @@ export interface ExecutionContext {
   readonly identity: AppSyncIdentity;
   readonly headers: Readonly<Record<string, string>>;
   readonly stash: Record<string, unknown>;
+  /** This principal's decisions so far, by field number (`FieldAuthorization.decisionsFor`). */
+  readonly decisions: FieldDecisions;
+}
+
+/** Whether a principal may read each field, by the field's number; `undefined` until asked. */
+export type FieldDecisions = (boolean | undefined)[];
+
+export interface FieldAuthorization {
+  /**
+   * The decision list for a principal. A frozen principal is one object shared by every request
+   * with the same credential (a cached token, the API key mode), so its list is kept with it and
+   * each field is decided once; any other principal gets a list of its own for the request.
+   */
+  decisionsFor(principal: Principal): FieldDecisions;
 }
 
 /** A field the caller may not see: `null` with AppSync's `Unauthorized` error at its path (F1). */
@@ -44,46 +52,56 @@ export interface InstallOptions {
 /**
  * Installs, on every field of every object type, a resolver that first authorizes the field for
  * the request's principal and only then runs the user's resolver (or the default one). A denied
- * field's resolver never runs (appsync-auth.md §5 rule 6).
+ * field's resolver never runs (appsync-auth.md §5 rule 6). Decisions are pure functions of the
+ * principal and the field, so each is made once per principal object (`decisionsFor`).
  */
-export function installFieldResolvers(schema: GraphQLSchema, options: InstallOptions): void {
+export function installFieldResolvers(schema: GraphQLSchema, options: InstallOptions): FieldAuthorization {
   const roots = new Set(
     [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]
       .filter((type) => type !== null && type !== undefined)
       .map((type) => type.name),
   );
   const { authorize } = options;
-  // Fields without a resolver module share one function per kind (root or nested), so the
-  // executor's call site stays monomorphic; the field comes from `info`.
-  const authorizedDefault =
-    (isRoot: boolean): GraphQLFieldResolver<unknown, ExecutionContext, Record<string, unknown>> =>
-    (source, args, context, info) => {
-      if (!authorize(context.principal, info.parentType.name, info.fieldName, isRoot)) {
-        throw new UnauthorizedFieldError(info.fieldName, info.parentType.name);
-      }
-      return defaultFieldResolver(source, args, context, info);
-    };
-  const rootDefault = authorizedDefault(true);
-  const nestedDefault = authorizedDefault(false);
+  let fieldCount = 0;
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const isRoot = roots.has(type.name);
     for (const field of Object.values(type.getFields())) {
-      const userResolver = options.resolvers.get(`${type.name}.${field.name}`);
-      if (!userResolver) {
-        field.resolve = isRoot ? rootDefault : nestedDefault;
-        continue;
-      }
+      const id = fieldCount++;
       const typeName = type.name;
       const fieldName = field.name;
-      field.resolve = (source, args: Record<string, unknown>, context: ExecutionContext, info) => {
-        if (!authorize(context.principal, typeName, fieldName, isRoot)) {
-          throw new UnauthorizedFieldError(fieldName, typeName);
+      const allowed = (context: ExecutionContext): boolean => {
+        let decision = context.decisions[id];
+        if (decision === undefined) {
+          decision = authorize(context.principal, typeName, fieldName, isRoot);
+          context.decisions[id] = decision;
         }
-        return userResolver(resolverContext(source, args, context, info, options));
+        return decision;
       };
+      const userResolver = options.resolvers.get(`${typeName}.${fieldName}`);
+      field.resolve = userResolver
+        ? (source, args: Record<string, unknown>, context: ExecutionContext, info) => {
+            if (!allowed(context)) throw new UnauthorizedFieldError(fieldName, typeName);
+            return userResolver(resolverContext(source, args, context, info, options));
+          }
+        : (source, args: Record<string, unknown>, context: ExecutionContext, info) => {
+            if (!allowed(context)) throw new UnauthorizedFieldError(fieldName, typeName);
+            return defaultFieldResolver(source, args, context, info);
+          };
     }
   }
+  const shared = new WeakMap<Principal, FieldDecisions>();
+  return {
+    decisionsFor(principal) {
+      if (!Object.isFrozen(principal)) return [];
+      let decisions = shared.get(principal);
+      if (decisions === undefined) {
+        decisions = [];
+        shared.set(principal, decisions);
+      }
+      return decisions;
+    },
+  };
 }
 
 function resolverContext(

@@ -3,7 +3,7 @@
  * Connect issuer, keys found through discovery, and builds AppSync's OIDC identity.
  */
 import { authError } from '@gatehouse/core';
-import type { AuthProvider, Clock, JWKSource, Logger, OIDCIdentity } from '@gatehouse/core';
+import type { AuthProvider, Clock, JWKSource, Logger, OIDCIdentity, Principal } from '@gatehouse/core';
 import { stripBearer } from './jwt-shape.js';
 import { assertSecureURL, createOIDCDiscoveryJWKSource } from './remote-jwks.js';
 import { assertJWTAlgorithms, compileAnchoredPattern, createJWTVerifier } from './verify-jwt.js';
@@ -78,11 +78,30 @@ export function createOIDCProvider(options: OIDCProviderOptions): AuthProvider {
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 
-  function clientMatches(claims: Record<string, unknown>, pattern: RegExp): boolean {
+  function clientMatches(claims: Readonly<Record<string, unknown>>, pattern: RegExp): boolean {
     const { aud, azp, client_id: clientId } = claims;
     const audiences: readonly unknown[] = Array.isArray(aud) ? (aud as unknown[]) : [aud];
     const candidates: unknown[] = [...audiences, azp, clientId];
     return candidates.some((candidate) => typeof candidate === 'string' && pattern.test(candidate));
+  }
+
+  const principal: Principal = Object.freeze({ mode: 'OPENID_CONNECT', providerId: issuer });
+  /**
+   * The client and `sub` checks depend on the verified claims alone: done once per verified token
+   * (its frozen claims object is shared by every request presenting it). Failures are not kept.
+   */
+  const subjects = new WeakMap<object, string>();
+  function tokenSubject(claims: Readonly<Record<string, unknown>>): string {
+    const known = subjects.get(claims);
+    if (known !== undefined) return known;
+    if (clientPattern !== undefined && !clientMatches(claims, clientPattern)) {
+      throw authError('ERR_AUTH_CLIENT_MISMATCH', 'No JWT "aud", "azp" or "client_id" matches "clientId".');
+    }
+    const sub = claims['sub'];
+    if (typeof sub !== 'string')
+      throw authError('ERR_AUTH_JWT_INVALID', 'The JWT has no string "sub" claim.');
+    subjects.set(claims, sub);
+    return sub;
   }
 
   return {
@@ -110,15 +129,8 @@ export function createOIDCProvider(options: OIDCProviderOptions): AuthProvider {
           throw authError('ERR_AUTH_JWT_EXPIRED', 'The authentication is older than "authTTL".');
         }
       }
-      if (clientPattern !== undefined && !clientMatches(claims, clientPattern)) {
-        throw authError('ERR_AUTH_CLIENT_MISMATCH', 'No JWT "aud", "azp" or "client_id" matches "clientId".');
-      }
-      const sub = claims['sub'];
-      if (typeof sub !== 'string')
-        throw authError('ERR_AUTH_JWT_INVALID', 'The JWT has no string "sub" claim.');
-
-      const identity: OIDCIdentity = { claims, issuer, sub };
-      return { kind: 'authenticated', principal: { mode: 'OPENID_CONNECT', providerId: issuer }, identity };
+      const identity: OIDCIdentity = { claims, issuer, sub: tokenSubject(claims) };
+      return { kind: 'authenticated', principal, identity };
     },
   };
 }

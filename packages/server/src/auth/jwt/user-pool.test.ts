@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isGatehouseError } from '@gatehouse/core';
-import type { AuthRequest, ErrorCode, JWKSource, Logger, PublicJWK } from '@gatehouse/core';
+import type { AuthRequest, ErrorCode, JWKSource, Logger, PublicJWK, UserPoolIdentity } from '@gatehouse/core';
 import fc from 'fast-check';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from 'jose';
 import type { CryptoKey, JWTPayload } from 'jose';
@@ -158,6 +158,32 @@ describe('createUserPoolProvider', () => {
     const result = await provider.authenticate(request(await sign(idClaims())));
     expect(result.identity).toMatchObject({ username: 'alice', groups: null, defaultAuthStrategy: 'DENY' });
     expect(result.principal).toEqual({ mode: 'AMAZON_COGNITO_USER_POOLS', providerId: issuer, groups: [] });
+  });
+
+  it('shares one frozen principal and claims per token, with sourceIp and time checks per request', async () => {
+    const { clock, provider } = setup();
+    const token = await sign(accessClaims({ exp: startSeconds + 120 }));
+    const first = await provider.authenticate(request(token));
+    const second = await provider.authenticate({ ...request(token), sourceIp: ['198.51.100.4'] });
+    expect(second.principal).toBe(first.principal);
+    expect(Object.isFrozen(first.principal)).toBe(true);
+    const [firstIdentity, secondIdentity] = [first.identity, second.identity] as UserPoolIdentity[];
+    expect(secondIdentity?.claims).toBe(firstIdentity?.claims);
+    expect(() => (firstIdentity?.groups as string[]).push('root')).toThrow(TypeError);
+    expect(firstIdentity?.sourceIp).toEqual(['203.0.113.7']);
+    expect(secondIdentity?.sourceIp).toEqual(['198.51.100.4']);
+    clock.now = (startSeconds + 120 + 60) * 1000;
+    await expectCode(provider.authenticate(request(token)), 'ERR_AUTH_JWT_EXPIRED');
+  });
+
+  it('refuses a token whose claims fail the mode checks on every request, not only the first', async () => {
+    const { provider } = setup({ appIdClientRegex: 'other-client' });
+    const token = await sign(accessClaims());
+    for (let i = 0; i < 3; i += 1)
+      await expectCode(provider.authenticate(request(token)), 'ERR_AUTH_CLIENT_MISMATCH');
+    const wrongUse = await sign(accessClaims({ token_use: 'refresh' }));
+    for (let i = 0; i < 3; i += 1)
+      await expectCode(setup().provider.authenticate(request(wrongUse)), 'ERR_AUTH_JWT_INVALID');
   });
 
   it('strips one leading "Bearer " in any case', async () => {

@@ -3,7 +3,7 @@
  * one user pool and builds AppSync's user-pool identity.
  */
 import { authError } from '@gatehouse/core';
-import type { AuthProvider, Clock, JWKSource, Logger, UserPoolIdentity } from '@gatehouse/core';
+import type { AuthProvider, Clock, JWKSource, Logger, Principal, UserPoolIdentity } from '@gatehouse/core';
 import { stripBearer } from './jwt-shape.js';
 import { compileAnchoredPattern, createJWTVerifier } from './verify-jwt.js';
 
@@ -20,6 +20,15 @@ export interface UserPoolProviderOptions {
   /** 0–300, default 60. */
   clockToleranceSeconds?: number;
   logger?: Logger;
+}
+
+/** What a verified token says, the same for every request that presents it. */
+interface TokenFacts {
+  readonly principal: Principal;
+  readonly sub: string;
+  readonly username: string;
+  readonly claims: UserPoolIdentity['claims'];
+  readonly groups: UserPoolIdentity['groups'];
 }
 
 /** User pools sign with RS256 only (§3.2 step 2). */
@@ -53,6 +62,54 @@ export function createUserPoolProvider(options: UserPoolProviderOptions): AuthPr
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 
+  /**
+   * Steps 7–8 and the identity, which depend on the verified claims alone: worked out once per
+   * verified token (its claims object is shared by every request presenting it) and remembered
+   * for as long as that object lives. Failures are not remembered.
+   */
+  const facts = new WeakMap<object, TokenFacts>();
+  function tokenFacts(claims: Readonly<Record<string, unknown>>): TokenFacts {
+    const known = facts.get(claims);
+    if (known !== undefined) return known;
+    // Step 7: both token kinds are accepted.
+    const tokenUse = claims['token_use'];
+    if (tokenUse !== 'id' && tokenUse !== 'access') {
+      throw authError('ERR_AUTH_JWT_INVALID', 'The JWT "token_use" is neither "id" nor "access".');
+    }
+
+    // Step 8: the client id, matched entirely.
+    if (clientPattern !== undefined) {
+      const clientId = tokenUse === 'id' ? claims['aud'] : claims['client_id'];
+      if (typeof clientId !== 'string' || !clientPattern.test(clientId)) {
+        throw authError('ERR_AUTH_CLIENT_MISMATCH', 'The JWT client id does not match "appIdClientRegex".');
+      }
+    }
+
+    const sub = claims['sub'];
+    const username = tokenUse === 'id' ? claims['cognito:username'] : claims['username'];
+    if (typeof sub !== 'string' || typeof username !== 'string') {
+      throw authError('ERR_AUTH_JWT_INVALID', 'The JWT has no string "sub" or username claim.');
+    }
+    const rawGroups = claims['cognito:groups'];
+    if (rawGroups !== undefined && !isStringArray(rawGroups)) {
+      throw authError('ERR_AUTH_JWT_INVALID', 'The JWT "cognito:groups" claim is not a list of strings.');
+    }
+    const groups = rawGroups === undefined ? null : Object.freeze([...rawGroups]);
+    const found: TokenFacts = Object.freeze({
+      principal: Object.freeze({
+        mode: 'AMAZON_COGNITO_USER_POOLS',
+        providerId: issuer,
+        groups: groups ?? Object.freeze([]),
+      }),
+      sub,
+      username,
+      claims,
+      groups,
+    });
+    facts.set(claims, found);
+    return found;
+  }
+
   return {
     mode: 'AMAZON_COGNITO_USER_POOLS',
     providerId: issuer,
@@ -62,31 +119,7 @@ export function createUserPoolProvider(options: UserPoolProviderOptions): AuthPr
       // Steps 1–6: shape, alg, key, signature, iss, time.
       const { payload: claims } = await verifier.verify(stripBearer(header));
 
-      // Step 7: both token kinds are accepted.
-      const tokenUse = claims['token_use'];
-      if (tokenUse !== 'id' && tokenUse !== 'access') {
-        throw authError('ERR_AUTH_JWT_INVALID', 'The JWT "token_use" is neither "id" nor "access".');
-      }
-
-      // Step 8: the client id, matched entirely.
-      if (clientPattern !== undefined) {
-        const clientId = tokenUse === 'id' ? claims['aud'] : claims['client_id'];
-        if (typeof clientId !== 'string' || !clientPattern.test(clientId)) {
-          throw authError('ERR_AUTH_CLIENT_MISMATCH', 'The JWT client id does not match "appIdClientRegex".');
-        }
-      }
-
-      const sub = claims['sub'];
-      const username = tokenUse === 'id' ? claims['cognito:username'] : claims['username'];
-      if (typeof sub !== 'string' || typeof username !== 'string') {
-        throw authError('ERR_AUTH_JWT_INVALID', 'The JWT has no string "sub" or username claim.');
-      }
-      const rawGroups = claims['cognito:groups'];
-      if (rawGroups !== undefined && !isStringArray(rawGroups)) {
-        throw authError('ERR_AUTH_JWT_INVALID', 'The JWT "cognito:groups" claim is not a list of strings.');
-      }
-      const groups = rawGroups === undefined ? null : [...rawGroups];
-
+      const { principal, sub, username, groups } = tokenFacts(claims);
       const identity: UserPoolIdentity = {
         sub,
         issuer,
@@ -96,15 +129,7 @@ export function createUserPoolProvider(options: UserPoolProviderOptions): AuthPr
         defaultAuthStrategy: defaultAction,
         groups,
       };
-      return {
-        kind: 'authenticated',
-        principal: {
-          mode: 'AMAZON_COGNITO_USER_POOLS',
-          providerId: issuer,
-          groups: groups === null ? [] : [...groups],
-        },
-        identity,
-      };
+      return { kind: 'authenticated', principal, identity };
     },
   };
 }

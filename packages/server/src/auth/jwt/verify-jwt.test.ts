@@ -99,13 +99,17 @@ describe('createJWTVerifier', () => {
     expect(await codeOf(verifier.verify(token))).toBe('ERR_AUTH_JWT_EXPIRED');
   });
 
-  it('hands out a fresh copy of the claims on every call', async () => {
+  it('hands every call for one token the same deep-frozen claims, which no caller can change', async () => {
     const { verifier } = setup();
     const token = await sign(claims({ 'cognito:groups': ['reader'] }));
     const first = await verifier.verify(token);
-    (first.payload['cognito:groups'] as string[]).push('admin');
-    first.payload['sub'] = 'mallory';
+    expect(Object.isFrozen(first.payload)).toBe(true);
+    expect(() => (first.payload['cognito:groups'] as string[]).push('admin')).toThrow(TypeError);
+    expect(() => {
+      (first.payload as Record<string, unknown>)['sub'] = 'mallory';
+    }).toThrow(TypeError);
     const second = await verifier.verify(token);
+    expect(second.payload).toBe(first.payload);
     expect(second.payload['cognito:groups']).toEqual(['reader']);
     expect(second.payload['sub']).toBe('user-1');
   });

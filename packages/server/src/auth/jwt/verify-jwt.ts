@@ -3,11 +3,12 @@
  * (appsync-auth.md §3.2 steps 1–6, §3.3): strict decoding, `alg` allow-list, key selection by
  * `kid`, signature (jose), `iss`, then time checks. Mode-specific claims are left to the caller.
  *
- * Successful signature verifications are cached by SHA-256 of the token so that a repeated token
- * skips the public-key work; `iss` and the time checks still run on every call.
+ * Successful signature verifications are cached by the token (by its SHA-256 when long) so that a
+ * repeated token skips the public-key work and gets the same frozen claims object; `iss` and the
+ * time checks still run on every call.
  */
 import * as nodeCrypto from 'node:crypto';
-import { authError, silentLogger } from '@gatehouse/core';
+import { authError, deepFreeze, silentLogger } from '@gatehouse/core';
 import type { Clock, JWKSource, Logger, PublicJWK } from '@gatehouse/core';
 import { compactVerify, importJWK } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
@@ -68,8 +69,11 @@ export interface JWTVerifierOptions {
 
 export interface VerifiedJWT {
   readonly header: JWTHeader;
-  /** The verified claims; a fresh copy on every call, so callers may hand it out. */
-  readonly payload: Record<string, unknown>;
+  /**
+   * The verified claims, deep-frozen: one object per verified token, shared by every request that
+   * presents it (so providers may remember what they derive from it, keyed by this object).
+   */
+  readonly payload: Readonly<Record<string, unknown>>;
 }
 
 export interface JWTVerifier {
@@ -78,14 +82,10 @@ export interface JWTVerifier {
 }
 
 interface CacheEntry {
-  readonly header: JWTHeader;
-  /** The verified payload's JSON text; parsed afresh on every hit so no caller shares an object. */
-  readonly payloadJSON: string;
+  readonly verified: VerifiedJWT;
   /** Epoch ms at which the entry is dropped (`exp`). */
   readonly expiresAt: number;
 }
-
-const utf8 = new TextDecoder();
 
 /** One-shot `crypto.hash` where the runtime has it (Node ≥ 20.12), else `createHash`. */
 const sha256: (value: string) => string =
@@ -105,7 +105,11 @@ function isFiniteNumber(value: unknown): value is number {
 }
 
 /** §3.2 step 6: `exp` required, expired at `now >= exp + tolerance` (E4); `nbf`, `iat` not in the future (E3). */
-function checkTimeClaims(payload: Record<string, unknown>, nowMs: number, toleranceSeconds: number): void {
+function checkTimeClaims(
+  payload: Readonly<Record<string, unknown>>,
+  nowMs: number,
+  toleranceSeconds: number,
+): void {
   const toleranceMs = toleranceSeconds * 1000;
   const { exp, nbf, iat } = payload;
   if (!isFiniteNumber(exp)) throw invalid('The JWT has no numeric "exp" claim.');
@@ -191,7 +195,7 @@ export function createJWTVerifier(options: JWTVerifierOptions): JWTVerifier {
     return pending;
   }
 
-  async function verifySignature(token: string): Promise<VerifiedJWT & { payloadJSON: string }> {
+  async function verifySignature(token: string): Promise<VerifiedJWT> {
     const { header, payload: unverified } = decodeJWT(token);
     const { alg, kid } = header;
     if (typeof kid !== 'string') throw authError('ERR_AUTH_JWT_UNPARSEABLE', 'The JWT header has no "kid".');
@@ -214,7 +218,7 @@ export function createJWTVerifier(options: JWTVerifierOptions): JWTVerifier {
     }
     const payload = parseJSONObject(payloadBytes);
     if (payload === undefined) throw invalid('The verified JWT payload is not a JSON object.');
-    return { header, payload, payloadJSON: utf8.decode(payloadBytes) };
+    return deepFreeze({ header, payload });
   }
 
   return {
@@ -229,17 +233,13 @@ export function createJWTVerifier(options: JWTVerifierOptions): JWTVerifier {
       if (cached !== undefined && nowMs < cached.expiresAt) {
         verified.delete(cacheKey);
         verified.set(cacheKey, cached);
-        result = {
-          header: cached.header,
-          payload: JSON.parse(cached.payloadJSON) as Record<string, unknown>,
-        };
+        result = cached.verified;
       } else {
         if (cached !== undefined) verified.delete(cacheKey);
-        const { header, payload, payloadJSON } = await verifySignature(token);
-        result = { header, payload };
-        const { exp } = payload;
+        result = await verifySignature(token);
+        const { exp } = result.payload;
         if (cacheSize > 0 && isFiniteNumber(exp) && nowMs < exp * 1000) {
-          verified.set(cacheKey, { header, payloadJSON, expiresAt: exp * 1000 });
+          verified.set(cacheKey, { verified: result, expiresAt: exp * 1000 });
           if (verified.size > cacheSize) {
             const oldest = verified.keys().next();
             if (oldest.done !== true) verified.delete(oldest.value);

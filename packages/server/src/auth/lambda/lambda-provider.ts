@@ -151,15 +151,44 @@ export function createLambdaProvider(options: LambdaProviderOptions): AuthProvid
   };
 }
 
+/** A set that cannot change once built: a cached answer's `deniedFields` serve many requests. */
+class ImmutableSet<T> extends Set<T> {
+  constructor(values: Iterable<T>) {
+    super();
+    for (const value of values) super.add(value);
+  }
+  override add(): this {
+    throw new TypeError('This set cannot be changed.');
+  }
+  override delete(): boolean {
+    throw new TypeError('This set cannot be changed.');
+  }
+  override clear(): void {
+    throw new TypeError('This set cannot be changed.');
+  }
+}
+
+/** The caller each allowing answer stands for, built once per answer (a cached one is shared). */
+const authenticatedByResponse = new WeakMap<AuthorizerResponse, Authenticated>();
+
 function toAuthenticated(response: AuthorizerResponse): Authenticated {
   if (!response.isAuthorized)
     throw authError('ERR_LAMBDA_DENIED', 'The Lambda authorizer refuses the token.');
-  return {
-    kind: 'authenticated',
-    principal: { mode: 'AWS_LAMBDA', providerId: 'AWS_LAMBDA', deniedFields: new Set(response.deniedFields) },
-    // Deep-frozen: a cached answer is shared by every request with the same token.
-    identity: { resolverContext: response.resolverContext },
-  };
+  let authenticated = authenticatedByResponse.get(response);
+  if (authenticated === undefined) {
+    authenticated = Object.freeze({
+      kind: 'authenticated',
+      principal: Object.freeze({
+        mode: 'AWS_LAMBDA',
+        providerId: 'AWS_LAMBDA',
+        deniedFields: new ImmutableSet(response.deniedFields),
+      }),
+      // Deep-frozen: a cached answer is shared by every request with the same token.
+      identity: { resolverContext: response.resolverContext },
+    });
+    authenticatedByResponse.set(response, authenticated);
+  }
+  return authenticated;
 }
 
 function compileValidation(expression: string | undefined): RegExp | undefined {

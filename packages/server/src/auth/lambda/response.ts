@@ -3,7 +3,7 @@
  * invalid (E16). Decision (ADR): fields outside the table are ignored, as AWS ignores unknown
  * fields of a Lambda response; only the four known fields are checked strictly.
  */
-import { authError } from '@gatehouse/core';
+import { authError, deepFreeze } from '@gatehouse/core';
 import type { GatehouseError } from '@gatehouse/core';
 
 export interface AuthorizerResponse {
@@ -106,14 +106,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 function invalid(detail: string, cause?: unknown): GatehouseError {
