@@ -6,6 +6,7 @@
 //   BENCH_CONNECTIONS=50 autocannon connections            BENCH_ONLY=API_KEY,AWS_IAM   modes to run
 //   BENCH_CPU_PROF=1     write a V8 CPU profile of the Gatehouse server to bench/results/profiles/
 //   BENCH_STRICT=1       exit with code 1 when a mode misses its target ratio
+//   BENCH_SERVER_NODE_ARGS="--flag …"   extra Node options for the Gatehouse server (experiments)
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ const only = process.env.BENCH_ONLY
   ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
   : undefined;
 const cpuProfile = process.env.BENCH_CPU_PROF === '1';
+const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const strict = process.env.BENCH_STRICT === '1';
 
 /** The one query every target answers; every mode may read `posts { id title }`. */
@@ -296,7 +298,7 @@ async function main() {
       'gatehouse dev',
       [cliBin, 'dev', '--config', configFile, '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
       /Gatehouse ready at (\S+)/,
-      { nodeArgs: cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] },
+      { nodeArgs: [...serverNodeArgs, ...(cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])] },
     );
     const url = server.match[1];
 
