@@ -80,7 +80,16 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     const params = parseGraphQLBody(request.body);
     if (typeof params === 'string') return badRequest(params, requestId);
 
-    const authRequest: AuthRequest = { ...request, requestId, graphql: params };
+    // Spelled out rather than spread, so that every request object has one hidden class.
+    const authRequest: AuthRequest = {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+      sourceIp: request.sourceIp,
+      requestId,
+      graphql: params,
+    };
     const provider = selectProvider(request.headers, providers);
     if (provider instanceof GatehouseError) return errorResponse(provider, requestId);
 
