@@ -2,7 +2,8 @@
 // baselines measured in the same run. See bench/README.md.
 //
 // Environment (all optional):
-//   BENCH_DURATION=6     measured seconds per target       BENCH_WARMUP=2   warm-up seconds per target
+//   BENCH_DURATION=3     measured seconds per load         BENCH_WARMUP=1   warm-up seconds per load
+//   BENCH_ROUNDS=5       times each mode is loaded (each time between two graphql-js baseline loads)
 //   BENCH_CONNECTIONS=50 autocannon connections            BENCH_ONLY=API_KEY,AWS_IAM   modes to run
 //   BENCH_CPU_PROF=1     write a V8 CPU profile of the Gatehouse server to bench/results/profiles/
 //   BENCH_STRICT=1       exit with code 1 when a mode misses its target ratio
@@ -25,8 +26,9 @@ const resultsDir = join(benchDir, 'results');
 
 const settings = {
   connections: positiveInteger('BENCH_CONNECTIONS', 50),
-  warmupSeconds: positiveInteger('BENCH_WARMUP', 2),
-  durationSeconds: positiveInteger('BENCH_DURATION', 6),
+  warmupSeconds: positiveInteger('BENCH_WARMUP', 1),
+  durationSeconds: positiveInteger('BENCH_DURATION', 3),
+  rounds: positiveInteger('BENCH_ROUNDS', 5),
 };
 const only = process.env.BENCH_ONLY
   ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
@@ -44,8 +46,8 @@ const region = 'us-east-1';
 // Everything this run starts, so that a failure or Ctrl-C stops all of it.
 const children = new Set();
 const watchdog = setTimeout(
-  () => fail(new Error('The bench ran for more than 5 minutes; stopping.')),
-  5 * 60_000,
+  () => fail(new Error('The bench ran for more than 10 minutes; stopping.')),
+  10 * 60_000,
 );
 watchdog.unref();
 process.on('SIGINT', () => fail(new Error('Interrupted.')));
@@ -256,11 +258,12 @@ function printTable(rows) {
     'srv µs/req',
     'srv cores',
     'ldr cores',
+    'ratio per round',
   ];
-  const widths = [40, 7, 6, 6, 7, 6, 7, 9, 10, 9, 9];
+  const widths = [40, 7, 6, 6, 7, 6, 7, 9, 10, 9, 9, 15];
   const line = (cells) =>
     cells
-      .map((cell, i) => pad(cell, widths[i], i > 0 && i !== 5))
+      .map((cell, i) => pad(cell, widths[i], i > 0 && i !== 5 && i !== 11))
       .join('  ')
       .replace(/\s+$/, '');
   const out = [line(header), line(widths.map((w) => '-'.repeat(w)))];
@@ -278,12 +281,64 @@ function printTable(rows) {
         row.serverCpuSeconds === undefined
           ? '?'
           : Math.round((row.serverCpuSeconds * 1e6) / row.requestsTotal),
-        row.serverCpuSeconds === undefined ? '?' : (row.serverCpuSeconds / row.durationSeconds).toFixed(2),
+        (row.serverCoreSeconds ?? row.serverCpuSeconds) === undefined
+          ? '?'
+          : ((row.serverCoreSeconds ?? row.serverCpuSeconds) / row.durationSeconds).toFixed(2),
         (row.loaderCpuSeconds / row.durationSeconds).toFixed(2),
+        row.kind === 'mode' ? row.runs.map((run) => run.ratio.toFixed(2)).join(' ') : '',
       ]),
     );
   }
   process.stdout.write(`\n${out.join('\n')}\n`);
+}
+
+const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+/** Server CPU seconds per request of one load, when /proc could be read. */
+const costOf = (run) =>
+  run.serverCpuSeconds === undefined ? undefined : run.serverCpuSeconds / run.requestsTotal;
+/** The reference of a mode load: the mean rate and CPU cost of the baseline loads given. */
+const referenceOf = (runs) => ({
+  rate: mean(runs.map((run) => run.requestsPerSecond)),
+  cost: runs.some((run) => costOf(run) === undefined) ? undefined : mean(runs.map(costOf)),
+});
+
+/** Sets a load's ratio and cpu ratio against its `reference`. */
+function withRatios(run) {
+  run.ratio = run.requestsPerSecond / run.reference.rate;
+  const cost = costOf(run);
+  run.cpuRatio =
+    cost === undefined || run.reference.cost === undefined ? undefined : run.reference.cost / cost;
+  return run;
+}
+
+/**
+ * One table row for several loads of a target: median rate, p99 and CPU cost per request; failed
+ * requests summed; CPU and time summed so that the cores columns are averages over the loads.
+ */
+function medianRow(runs) {
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  const requestsTotal = sum('requestsTotal');
+  const costs = runs.map(costOf);
+  return {
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    latencyP99: median(runs.map((run) => run.latencyP99)),
+    requestsTotal,
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    // Chosen so that `serverCpuSeconds / requestsTotal` is the median cost per request.
+    serverCpuSeconds: costs.some((cost) => cost === undefined) ? undefined : median(costs) * requestsTotal,
+    serverCoreSeconds: runs.some((run) => run.serverCpuSeconds === undefined)
+      ? undefined
+      : sum('serverCpuSeconds'),
+    loaderCpuSeconds: sum('loaderCpuSeconds'),
+    durationSeconds: sum('durationSeconds'),
+  };
 }
 
 async function main() {
@@ -359,11 +414,12 @@ async function main() {
     ].filter((mode) => only === undefined || only.has(mode.name));
 
     process.stderr.write(
-      `Loading: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per target\n`,
+      `Loading: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per load, ${settings.rounds} rounds\n`,
     );
-    // The graphql-js baseline runs before the first mode and after every mode; each mode is
-    // compared with the mean of the two baseline runs around it, so that other load on the
-    // machine (and its drift) affects both sides of a ratio alike.
+    // The graphql-js baseline is loaded before the first mode and after every mode load, in
+    // several rounds; each mode load is compared with the mean of the two baseline loads around
+    // it, and a mode's figures are the medians over its rounds. Drift and other load on the
+    // machine then affect both sides of each ratio alike, and one disturbed load moves nothing.
     const httpRow = await measureBaseline(httpBaseline, 'baseline-http.mjs', [referenceFile], expected);
     const graphqlRun = () =>
       measureBaseline(
@@ -373,61 +429,49 @@ async function main() {
         expected,
       );
     const graphqlRuns = [await graphqlRun()];
-    const modeRows = [];
-    for (const mode of modes) {
-      modeRows.push(await measure({ ...mode, kind: 'mode' }, url, expected, server.child.pid));
-      graphqlRuns.push(await graphqlRun());
+    const modeRuns = new Map(modes.map((mode) => [mode.name, []]));
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const mode of modes) {
+        const run = await measure({ ...mode, kind: 'mode' }, url, expected, server.child.pid);
+        const before = graphqlRuns[graphqlRuns.length - 1];
+        const after = await graphqlRun();
+        graphqlRuns.push(after);
+        run.reference = referenceOf([before, after]);
+        modeRuns.get(mode.name).push(withRatios(run));
+      }
     }
-    const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
-    const costOf = (row) =>
-      row.serverCpuSeconds === undefined ? undefined : row.serverCpuSeconds / row.requestsTotal;
-    const referenceOf = (runs) => ({
-      rate: mean(runs.map((run) => run.requestsPerSecond)),
-      cost: runs.some((run) => costOf(run) === undefined) ? undefined : mean(runs.map(costOf)),
-    });
     const overall = referenceOf(graphqlRuns);
     const graphqlRow = {
       ...graphqlBaseline,
-      name: `${graphqlBaseline.name} (mean of ${graphqlRuns.length})`,
-      requestsPerSecond: overall.rate,
-      requestsTotal: graphqlRuns.reduce((sum, run) => sum + run.requestsTotal, 0),
-      latencyP99: Math.max(...graphqlRuns.map((run) => run.latencyP99)),
-      non2xx: graphqlRuns.reduce((sum, run) => sum + run.non2xx, 0),
-      errors: graphqlRuns.reduce((sum, run) => sum + run.errors, 0),
-      timeouts: graphqlRuns.reduce((sum, run) => sum + run.timeouts, 0),
-      serverCpuSeconds:
-        overall.cost === undefined
-          ? undefined
-          : overall.cost * graphqlRuns.reduce((sum, run) => sum + run.requestsTotal, 0),
-      loaderCpuSeconds: graphqlRuns.reduce((sum, run) => sum + run.loaderCpuSeconds, 0),
-      durationSeconds: graphqlRuns.reduce((sum, run) => sum + run.durationSeconds, 0),
-      runs: graphqlRuns,
+      name: `${graphqlBaseline.name} (median of ${graphqlRuns.length})`,
+      ...medianRow(graphqlRuns),
       reference: overall,
+      runs: graphqlRuns,
     };
     httpRow.reference = overall;
-    modeRows.forEach((row, i) => {
-      row.reference = referenceOf(graphqlRuns.slice(i, i + 2));
+    const modeRows = modes.map((mode) => {
+      const runs = modeRuns.get(mode.name);
+      const row = { ...runs[0], ...medianRow(runs), runs };
+      row.ratio = median(runs.map((run) => run.ratio));
+      row.cpuRatio = runs.some((run) => run.cpuRatio === undefined)
+        ? undefined
+        : median(runs.map((run) => run.cpuRatio));
+      row.pass = row.ratio >= row.target && row.non2xx === 0 && row.errors === 0 && row.timeouts === 0;
+      return row;
     });
+    for (const row of [httpRow, graphqlRow]) withRatios(row);
     const rows = [httpRow, graphqlRow, ...modeRows];
-    for (const row of rows) {
-      row.ratio = row.requestsPerSecond / row.reference.rate;
-      const cost = costOf(row);
-      row.cpuRatio =
-        cost === undefined || row.reference.cost === undefined ? undefined : row.reference.cost / cost;
-      if (row.target !== undefined) {
-        row.pass = row.ratio >= row.target && row.non2xx === 0 && row.errors === 0 && row.timeouts === 0;
-      }
-    }
     printTable(rows);
     const failures = rows.filter((row) => row.target !== undefined && !row.pass);
     const unclean = rows.filter((row) => row.non2xx + row.errors + row.timeouts > 0);
     const spread = graphqlRuns.map((run) => Math.round(run.requestsPerSecond)).join(', ');
     process.stdout.write(
-      `\nratio: req/s over the mean of the graphql-js baseline runs just before and just after (all runs: ${spread} req/s).\n` +
-        "cpu ratio: the same baseline's server CPU time per request over this target's (less sensitive to other load).\n" +
+      `\nratio: a mode load's req/s over the mean of the graphql-js baseline loads just before and just after it;\n` +
+        `a mode's ratios, req/s, p99 and µs/req are medians over its ${settings.rounds} rounds (baseline loads: ${spread} req/s).\n` +
+        "cpu ratio: the same baselines' server CPU time per request over the mode's (less sensitive to other load).\n" +
         'srv µs/req: CPU time of the server process per request (all its threads); srv/ldr cores: CPU used by\n' +
-        'the server and by the load generator during the measured run (1.00 = one core busy all the time).\n' +
-        `${settings.connections} connections, ${settings.durationSeconds} s per target after ${settings.warmupSeconds} s warm-up, ` +
+        'the server and by the load generator during the measured loads (1.00 = one core busy all the time).\n' +
+        `${settings.connections} connections, ${settings.durationSeconds} s per load after ${settings.warmupSeconds} s warm-up, ` +
         `${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()
           .map((n) => n.toFixed(2))
           .join(' ')}; ` +
