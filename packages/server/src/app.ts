@@ -1,5 +1,4 @@
 import {
-  assertRootFieldsAllowed,
   authorizeField,
   type Clock,
   type DocumentStore,
@@ -8,6 +7,7 @@ import {
   type Logger,
   type TableSchema,
 } from '@gatehouse/core';
+import { createIAMRootFieldCheck } from './auth/iam-root-fields.js';
 import { buildProviders, type BuiltProviders, type ProviderDependencies } from './auth/providers.js';
 import { createGraphQLEndpoint } from './graphql/endpoint.js';
 import { installFieldResolvers } from './graphql/field-auth.js';
@@ -75,10 +75,7 @@ export async function createGatehouseApp(options: GatehouseAppOptions): Promise<
     schema,
     fieldAuthorization,
     providers: providers.set,
-    checkIAMRootFields: (authenticated, fields) => {
-      if (authenticated.principal.mode === 'AWS_IAM')
-        assertRootFieldsAllowed(authenticated.principal.policy, api, fields);
-    },
+    checkIAMRootFields: createIAMRootFieldCheck(api),
     logger,
   });
   const handle = createRequestHandler({ graphql, routes: options.routes ?? [], logger });

@@ -37,6 +37,20 @@ export function uriEncode(value: string, keepSlash = false): string {
  * repeated slashes collapsed, then URI-encoded once more, as SigV4 does for every service but S3.
  */
 export function canonicalURI(path: string): string {
+  let canonical = canonicalURIs.get(path);
+  if (canonical === undefined) {
+    canonical = computeCanonicalURI(path);
+    // An API is reached on one or a few paths; the bound keeps odd paths from growing the map.
+    if (canonicalURIs.size >= maxCanonicalURIs) canonicalURIs.clear();
+    canonicalURIs.set(path, canonical);
+  }
+  return canonical;
+}
+
+const canonicalURIs = new Map<string, string>();
+const maxCanonicalURIs = 64;
+
+function computeCanonicalURI(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue;

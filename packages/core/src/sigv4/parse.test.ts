@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatehouseError } from '../errors.js';
-import { parseSigV4Authorization } from './parse.js';
+import { parseGeneralSigV4Authorization, parseSigV4Authorization } from './parse.js';
 
 const signature = '1f1ccf18bfaafd09d0919b7d9708ab18cf556313c94be79e82aa01a9fc56306e';
 const credential = 'Credential=AKIDEXAMPLE/20261126/us-east-1/appsync/aws4_request';
@@ -150,6 +150,68 @@ describe('parseSigV4Authorization', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('parseSigV4Authorization: the usual form', () => {
+  /** The outcome of a parse: the parts, or the error's code and message. */
+  function outcome(parse: (value: string) => unknown, value: string): unknown {
+    try {
+      return { parsed: parse(value) };
+    } catch (error) {
+      return error instanceof GatehouseError ? { code: error.code, message: error.message } : { error };
+    }
+  }
+
+  const element = fc.stringMatching(/^[A-Za-z0-9=/, _.-]{0,12}$/);
+  const headerList = fc.oneof(
+    fc.constantFrom(
+      'host;x-amz-date',
+      'content-type;host;x-amz-date;x-amz-security-token',
+      'x-amz-date;host',
+    ),
+    fc.stringMatching(/^[a-z;=, -]{0,30}$/),
+  );
+  const signature = fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.stringMatching(/^[0-9a-fA-F]{63,65}$/));
+
+  it('gives exactly what the general parser gives, for headers close to the usual form', () => {
+    fc.assert(
+      fc.property(
+        fc.array(element, { minLength: 5, maxLength: 5 }),
+        headerList,
+        signature,
+        fc.constantFrom(', ', ',', ' , ', ',  '),
+        (credential, signedHeaders, sig, separator) => {
+          const value = `AWS4-HMAC-SHA256 Credential=${credential.join('/')}${separator}SignedHeaders=${signedHeaders}${separator}Signature=${sig}`;
+          expect(outcome(parseSigV4Authorization, value)).toEqual(
+            outcome(parseGeneralSigV4Authorization, value),
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads an SDK-written header and keeps refusing a bad list after a good one', () => {
+    const sig = 'a'.repeat(64);
+    const good = `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/us-east-1/appsync/aws4_request, SignedHeaders=host;x-amz-date, Signature=${sig}`;
+    for (let i = 0; i < 2; i += 1) {
+      expect(parseSigV4Authorization(good)).toEqual({
+        accessKeyId: 'AKIDEXAMPLE',
+        date: '20261126',
+        region: 'us-east-1',
+        service: 'appsync',
+        terminator: 'aws4_request',
+        signedHeaders: ['host', 'x-amz-date'],
+        signature: sig,
+      });
+    }
+    expect(() => parseSigV4Authorization(good.replace('host;x-amz-date', 'x-amz-date;host'))).toThrow(
+      "'SignedHeaders' must be sorted and list each header once.",
+    );
+    expect(() => parseSigV4Authorization(good.replace('host;x-amz-date', 'x-amz-date'))).toThrow(
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
     );
   });
 });

@@ -31,10 +31,65 @@ const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 const signaturePattern = /^[0-9a-f]{64}$/;
 
 /**
+ * The header as SDKs write it: one space after the algorithm, the three parameters in this order,
+ * `, ` or `,` between them. A header of this form needs no general parsing (see below).
+ */
+const usualForm =
+  /^AWS4-HMAC-SHA256 Credential=([^\s/,=]+)\/([^\s/,=]+)\/([^\s/,=]+)\/([^\s/,=]+)\/([^\s/,=]+), ?SignedHeaders=([^\s,=]+), ?Signature=([0-9a-f]{64})$/;
+
+/** Checked `SignedHeaders` lists by their text; a client sends the same list on every request. */
+const checkedSignedHeaders = new Map<string, readonly string[]>();
+const maxCheckedSignedHeaders = 256;
+
+/** The names of a `SignedHeaders` value, or the problem with it. */
+function signedHeaderNames(text: string): readonly string[] | string {
+  const known = checkedSignedHeaders.get(text);
+  if (known !== undefined) return known;
+  const names = text.split(';');
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    if (!headerNamePattern.test(name)) {
+      return "'SignedHeaders' must list lowercase header names separated by ';'.";
+    }
+    if (i > 0 && !(names[i - 1]! < name)) return "'SignedHeaders' must be sorted and list each header once.";
+  }
+  if (!names.includes('host')) {
+    return "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
+  }
+  if (!names.includes('x-amz-date')) return "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.";
+  if (checkedSignedHeaders.size >= maxCheckedSignedHeaders) checkedSignedHeaders.clear();
+  const checked = Object.freeze(names);
+  checkedSignedHeaders.set(text, checked);
+  return checked;
+}
+
+/**
  * Splits the header into its parts. Throws `ERR_SIGV4_INCOMPLETE` naming the first problem;
- * messages never repeat the header's contents.
+ * messages never repeat the header's contents. A header in the usual form is read with one
+ * pattern; anything else (other order, spacing, a problem to name) goes through the general parser,
+ * which gives the same result for every header the pattern accepts.
  */
 export function parseSigV4Authorization(value: string): SigV4Authorization {
+  const usual = typeof value === 'string' ? usualForm.exec(value) : null;
+  if (usual !== null) {
+    const signedHeaders = signedHeaderNames(usual[6]!);
+    if (typeof signedHeaders !== 'string') {
+      return {
+        accessKeyId: usual[1]!,
+        date: usual[2]!,
+        region: usual[3]!,
+        service: usual[4]!,
+        terminator: usual[5]!,
+        signedHeaders,
+        signature: usual[7]!,
+      };
+    }
+  }
+  return parseGeneralSigV4Authorization(value);
+}
+
+/** The general parser: any parameter order and spacing, and the precise problem when there is one. */
+export function parseGeneralSigV4Authorization(value: string): SigV4Authorization {
   if (
     typeof value !== 'string' ||
     !value.startsWith(SIGV4_ALGORITHM) ||
@@ -77,22 +132,8 @@ export function parseSigV4Authorization(value: string): SigV4Authorization {
     string,
   ];
 
-  const signedHeaders = parameters.get('SignedHeaders')!.split(';');
-  for (let i = 0; i < signedHeaders.length; i++) {
-    const name = signedHeaders[i]!;
-    if (!headerNamePattern.test(name)) {
-      throw incomplete("'SignedHeaders' must list lowercase header names separated by ';'.");
-    }
-    if (i > 0 && !(signedHeaders[i - 1]! < name)) {
-      throw incomplete("'SignedHeaders' must be sorted and list each header once.");
-    }
-  }
-  if (!signedHeaders.includes('host')) {
-    throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-  }
-  if (!signedHeaders.includes('x-amz-date')) {
-    throw incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
-  }
+  const signedHeaders = signedHeaderNames(parameters.get('SignedHeaders')!);
+  if (typeof signedHeaders === 'string') throw incomplete(signedHeaders);
 
   const signature = parameters.get('Signature')!;
   if (!signaturePattern.test(signature)) {

@@ -192,6 +192,31 @@ describe('createIAMProvider', () => {
     });
   });
 
+  it('hands every request of one credential the same frozen principal, and other credentials their own', async () => {
+    const provider = createProvider();
+    const first = await provider.authenticate(signed({ headers: { 'x-amz-user-agent': 'one' } }));
+    const second = await provider.authenticate(signed({ headers: { 'x-amz-user-agent': 'two' } }));
+    expect(second.principal).toBe(first.principal);
+    expect(Object.isFrozen(first.principal)).toBe(true);
+    expect(Object.isFrozen((first.principal as { policy: IAMPolicy }).policy)).toBe(true);
+    expect(second.identity).not.toBe(first.identity);
+    const other = await provider.authenticate(
+      signed({ credentials: vectorCredentials, date: vectorTime, headers: { 'x-amz-user-agent': 'three' } }),
+    );
+    expect(other.principal).not.toBe(first.principal);
+  });
+
+  it('reads a repeated X-Amz-Date the same way, and a bad one after a good one is still refused', async () => {
+    const provider = createProvider();
+    await provider.authenticate(signed());
+    await provider.authenticate(signed({ headers: { 'x-amz-user-agent': 'again' } }));
+    await expectRejected(
+      provider.authenticate(withHeaders(signed(), { 'x-amz-date': '20261131T122421Z' })),
+      'ERR_SIGV4_INCOMPLETE',
+    );
+    await provider.authenticate(signed({ headers: { 'x-amz-user-agent': 'after' } }));
+  });
+
   it('accepts a Flutter-style request: bare host, signed x-amz-content-sha256', async () => {
     const req = signed({
       headers: {

@@ -8,11 +8,11 @@ import {
   authError,
   canonicalRequest,
   credentialScope,
+  deepFreeze,
   deriveSigningKey,
   formatAmzDate,
   parseAmzDate,
   parseSigV4Authorization,
-  signatureOf,
   stringToSign,
 } from '@gatehouse/core';
 import type {
@@ -24,6 +24,7 @@ import type {
   IAMPrincipalRecord,
   IAMPrincipalResolver,
   Logger,
+  Principal,
   SigV4Authorization,
 } from '@gatehouse/core';
 import { nodeHasher } from './node-hasher.js';
@@ -115,6 +116,34 @@ export function createIAMProvider(options: IAMProviderOptions): AuthProvider {
     return key;
   }
 
+  // Requests signed within the same second carry the same `X-Amz-Date`: the last one is kept.
+  let lastAmzDate = '';
+  let lastSignedAt: number | undefined;
+  function amzDateMillis(amzDate: string): number | undefined {
+    if (amzDate !== lastAmzDate) {
+      lastSignedAt = parseAmzDate(amzDate);
+      lastAmzDate = amzDate;
+    }
+    return lastSignedAt;
+  }
+
+  // One frozen principal per credential record (records are kept while their credentials are
+  // valid, static keys for the process's life), so its field decisions and policy answers are kept.
+  const principals = new WeakMap<IAMPrincipalRecord, Principal>();
+  function principalOf(record: IAMPrincipalRecord): Principal {
+    let principal = principals.get(record);
+    if (principal === undefined || principal.mode !== 'AWS_IAM' || principal.policy !== record.policy) {
+      // The policy is frozen too (it is configuration), so answers kept for it stay true.
+      principal = Object.freeze({
+        mode: 'AWS_IAM',
+        providerId: 'AWS_IAM',
+        policy: deepFreeze(record.policy),
+      });
+      principals.set(record, principal);
+    }
+    return principal;
+  }
+
   /** Step 1: header parts and `X-Amz-Date`. */
   function parse(request: AuthRequest): { auth: SigV4Authorization; amzDate: string; signedAt: number } {
     const header = request.headers['authorization'];
@@ -130,7 +159,7 @@ export function createIAMProvider(options: IAMProviderOptions): AuthProvider {
         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
       );
     }
-    const signedAt = parseAmzDate(amzDate);
+    const signedAt = amzDateMillis(amzDate);
     if (signedAt === undefined) {
       throw incomplete("'X-Amz-Date' must have the form YYYYMMDD'T'HHMMSS'Z'.");
     }
@@ -205,6 +234,8 @@ export function createIAMProvider(options: IAMProviderOptions): AuthProvider {
     }
     const key = signingKey(record, auth.date);
     const scope = credentialScope(auth.date, options.region, SERVICE);
+    // `parseSigV4Authorization` let through only 64 lowercase hex digits: 32 bytes.
+    const sent = Buffer.from(auth.signature, 'hex');
     const matches = (headers: Readonly<Record<string, string>>): boolean => {
       const canonical = canonicalRequest({
         method: request.method,
@@ -214,10 +245,8 @@ export function createIAMProvider(options: IAMProviderOptions): AuthProvider {
         payloadHash,
       });
       if (canonical === undefined) return false;
-      return hexEqual(
-        signatureOf(key, stringToSign(amzDate, scope, canonical, hasher), hasher),
-        auth.signature,
-      );
+      const computed = hasher.hmacSha256(key, stringToSign(amzDate, scope, canonical, hasher));
+      return computed.length === sent.length && timingSafeEqual(computed, sent);
     };
     if (matches(request.headers)) return;
     const host = request.headers['host'];
@@ -248,7 +277,7 @@ export function createIAMProvider(options: IAMProviderOptions): AuthProvider {
       checkSignature(record, auth, amzDate, request);
       return {
         kind: 'authenticated',
-        principal: { mode: 'AWS_IAM', providerId: 'AWS_IAM', policy: record.policy },
+        principal: principalOf(record),
         identity: { ...record.identity, sourceIp: [...request.sourceIp] },
       };
     },
