@@ -13,7 +13,11 @@ interface TokenShape {
  */
 const shapes = new LRUCache<string, TokenShape>(10_000);
 
+const notShaped: TokenShape = { shaped: false, issuer: undefined };
+
 function shapeOf(token: string): TokenShape {
+  // A JWT has two dots; anything else is told apart without the memo.
+  if (!token.includes('.')) return notShaped;
   const cached = shapes.get(token);
   if (cached) return cached;
   const shaped = isJWTShaped(token);

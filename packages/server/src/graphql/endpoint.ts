@@ -10,6 +10,7 @@ import {
 import { selectProvider, type ProviderSet } from '../auth/select-provider.js';
 import { badRequest, errorResponse, jsonResponse } from '../http/responses.js';
 import type { PlainResponse } from '../http/types.js';
+import { createDeadlines, timedOut } from './deadlines.js';
 import { createDocumentCache } from './document-cache.js';
 import type { ExecutionContext, FieldAuthorization } from './field-auth.js';
 import { formatGraphQLError } from './format-errors.js';
@@ -31,25 +32,6 @@ export interface GraphQLEndpointOptions {
 }
 
 export const defaultExecutionTimeoutMs = 30_000;
-const timedOut = Symbol('timed out');
-
-/** Settles like `promise`, or with `timedOut` after `ms`; the timer never keeps the process alive. */
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof timedOut> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(timedOut), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
 
 function isPromise(value: unknown): value is Promise<ExecutionResult> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -69,6 +51,7 @@ function isJSONContentType(value: string | undefined): boolean {
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
   const { schema, providers, logger } = options;
   const documents = createDocumentCache(schema, { max: options.documentCacheSize ?? 1000 });
+  const deadlines = createDeadlines(options.executionTimeoutMs ?? defaultExecutionTimeoutMs);
 
   return async function handleGraphQL(request: PlainRequest, requestId: string): Promise<PlainResponse> {
     if (request.method !== 'POST') {
@@ -132,9 +115,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         contextValue,
       });
       // Only asynchronous execution can outlive the limit.
-      const result = isPromise(execution)
-        ? await withTimeout(execution, options.executionTimeoutMs ?? defaultExecutionTimeoutMs)
-        : execution;
+      const result = isPromise(execution) ? await deadlines.race(execution) : execution;
       if (result === timedOut) {
         logger.warn('GraphQL execution timed out.', { requestId });
         return jsonResponse(

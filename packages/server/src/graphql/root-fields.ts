@@ -6,13 +6,20 @@ export interface RootField {
 }
 
 /** Finds the operation a request runs: by name, or the only one. */
+/** The operations of each document seen (documents are kept parsed, so this is asked often). */
+const operationsByDocument = new WeakMap<DocumentNode, readonly OperationDefinitionNode[]>();
+
 export function selectOperation(
   document: DocumentNode,
   operationName: string | undefined,
 ): OperationDefinitionNode | string {
-  const operations = document.definitions.filter(
-    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
-  );
+  let operations = operationsByDocument.get(document);
+  if (operations === undefined) {
+    operations = document.definitions.filter(
+      (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+    );
+    operationsByDocument.set(document, operations);
+  }
   if (operationName !== undefined) {
     const found = operations.find((operation) => operation.name?.value === operationName);
     return found ?? `Unknown operation named "${operationName}".`;
