@@ -3,7 +3,7 @@
 //
 // Environment (all optional):
 //   BENCH_DURATION=3     measured seconds per load         BENCH_WARMUP=1   warm-up seconds per load
-//   BENCH_ROUNDS=5       times each mode is loaded (each time between two graphql-js baseline loads)
+//   BENCH_ROUNDS=7       times each mode is loaded (each time between two graphql-js baseline loads)
 //   BENCH_CONNECTIONS=50 autocannon connections            BENCH_ONLY=API_KEY,AWS_IAM   modes to run
 //   BENCH_CPU_PROF=1     write a V8 CPU profile of the Gatehouse server to bench/results/profiles/
 //   BENCH_STRICT=1       exit with code 1 when a mode misses its target ratio
@@ -28,7 +28,7 @@ const settings = {
   connections: positiveInteger('BENCH_CONNECTIONS', 50),
   warmupSeconds: positiveInteger('BENCH_WARMUP', 1),
   durationSeconds: positiveInteger('BENCH_DURATION', 3),
-  rounds: positiveInteger('BENCH_ROUNDS', 5),
+  rounds: positiveInteger('BENCH_ROUNDS', 7),
 };
 const only = process.env.BENCH_ONLY
   ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim()))
