@@ -114,9 +114,17 @@ export function assertRootFieldsAllowed(
   fields: readonly { readonly typeName: string; readonly fieldName: string }[],
 ): void {
   for (const { typeName, fieldName } of fields) {
-    const arn = fieldArn(api.region, api.accountId, api.apiId, typeName, fieldName);
-    if (evaluateIAMPolicy(policy, APPSYNC_GRAPHQL_ACTION, arn) !== 'allow') {
-      throw authError('ERR_IAM_PERMISSION_DENIED');
-    }
+    if (!isRootFieldAllowed(policy, api, typeName, fieldName)) throw authError('ERR_IAM_PERMISSION_DENIED');
   }
+}
+
+/** Whether the policy allows `appsync:GraphQL` on one field of this API. */
+export function isRootFieldAllowed(
+  policy: IAMPolicy,
+  api: IAMAPIScope,
+  typeName: string,
+  fieldName: string,
+): boolean {
+  const arn = fieldArn(api.region, api.accountId, api.apiId, typeName, fieldName);
+  return evaluateIAMPolicy(policy, APPSYNC_GRAPHQL_ACTION, arn) === 'allow';
 }

@@ -107,6 +107,7 @@ export {
   fieldArn,
   defaultRolePolicy,
   assertRootFieldsAllowed,
+  isRootFieldAllowed,
 } from './iam-policy.js';
 export type { IAMDecision, IAMAPIScope } from './iam-policy.js';
 

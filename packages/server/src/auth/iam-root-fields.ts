@@ -3,13 +3,7 @@
  * frozen principal it was given for: a policy's answer for a field never changes, and a frozen
  * principal's policy is frozen with it.
  */
-import {
-  APPSYNC_GRAPHQL_ACTION,
-  assertRootFieldsAllowed,
-  authError,
-  evaluateIAMPolicy,
-  fieldArn,
-} from '@gatehouse/core';
+import { assertRootFieldsAllowed, authError, isRootFieldAllowed } from '@gatehouse/core';
 import type { Authenticated, IAMAPIScope, Principal } from '@gatehouse/core';
 import type { RootField } from '../graphql/root-fields.js';
 
@@ -34,8 +28,7 @@ export function createIAMRootFieldCheck(api: IAMAPIScope): IAMRootFieldCheck {
       const key = `${typeName}.${fieldName}`;
       let allowed = known.get(key);
       if (allowed === undefined) {
-        const arn = fieldArn(api.region, api.accountId, api.apiId, typeName, fieldName);
-        allowed = evaluateIAMPolicy(principal.policy, APPSYNC_GRAPHQL_ACTION, arn) === 'allow';
+        allowed = isRootFieldAllowed(principal.policy, api, typeName, fieldName);
         known.set(key, allowed);
       }
       if (!allowed) throw authError('ERR_IAM_PERMISSION_DENIED');
