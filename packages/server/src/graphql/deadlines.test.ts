@@ -28,6 +28,30 @@ describe('createDeadlines', () => {
     expect(deadlines.pending).toBe(0);
   });
 
+  it('keeps its order when executions settle out of order, so later ones still time out', async () => {
+    let clock = 0;
+    const deadlines = createDeadlines(10, () => clock);
+    const settlers: ((value: string) => void)[] = [];
+    const races = Array.from({ length: 6 }, (_, index) => {
+      clock = index;
+      return deadlines.race(new Promise<string>((resolve) => settlers.push(resolve)));
+    });
+    // Settle the newest, the oldest and one in the middle; three stay pending.
+    for (const index of [5, 0, 3]) settlers[index]?.(`done ${index}`);
+    await expect(Promise.all([races[5], races[0], races[3]])).resolves.toEqual([
+      'done 5',
+      'done 0',
+      'done 3',
+    ]);
+    expect(deadlines.pending).toBe(3);
+    clock = 12; // past the limit of the executions started at 1 and 2, not of the one at 4
+    await expect(Promise.all([races[1], races[2]])).resolves.toEqual([timedOut, timedOut]);
+    expect(deadlines.pending).toBe(1);
+    settlers[4]?.('done 4');
+    await expect(races[4]).resolves.toBe('done 4');
+    expect(deadlines.pending).toBe(0);
+  });
+
   it('passes a rejection on as an Error', async () => {
     const deadlines = createDeadlines(200);
     await expect(deadlines.race(Promise.reject(new TypeError('broken')))).rejects.toThrow('broken');
