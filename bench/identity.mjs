@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { srpPrimeHex } from '../packages/core/dist/index.js';
+import { positiveInteger } from './example.mjs';
 
 const benchFile = fileURLToPath(import.meta.url);
 const rootDir = join(dirname(benchFile), '..');
@@ -300,14 +301,6 @@ async function worker(spec) {
 
 // ---------------------------------------------------------------------------------------------
 // Driver
-
-function positiveInteger(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`"${name}" must be a positive integer.`);
-  return value;
-}
 
 const children = new Set();
 function stopChildren() {

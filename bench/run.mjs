@@ -8,20 +8,26 @@
 //   BENCH_CPU_PROF=1     write a V8 CPU profile of the Gatehouse server to bench/results/profiles/
 //   BENCH_STRICT=1       exit with code 1 when a mode misses its target ratio
 //   BENCH_SERVER_NODE_ARGS="--flag …"   extra Node options for the Gatehouse server (experiments)
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  benchCredentials,
+  benchDir,
+  cliBin,
+  configFile,
+  positiveInteger,
+  postsResolverFile,
+  query,
+  region,
+  requestBody,
+  rootDir,
+  schemaFile,
+  seedBodies,
+} from './example.mjs';
 import { signedHeaders } from './sigv4.mjs';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const rootDir = join(benchDir, '..');
-const cliBin = join(rootDir, 'packages/cli/dist/bin.js');
-const exampleDir = join(rootDir, 'examples/multi-auth');
-const configFile = join(exampleDir, 'gatehouse.config.json');
-const schemaFile = join(exampleDir, 'schema.graphql');
-const postsResolverFile = join(exampleDir, 'resolvers', 'Query.posts.mjs');
 const resultsDir = join(benchDir, 'results');
 
 const settings = {
@@ -37,12 +43,6 @@ const cpuProfile = process.env.BENCH_CPU_PROF === '1';
 const serverNodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const strict = process.env.BENCH_STRICT === '1';
 
-/** The one query every target answers; every mode may read `posts { id title }`. */
-const query = 'query Bench { posts { id title } }';
-const requestBody = JSON.stringify({ query });
-const seedTitles = ['Hello', 'Second post', 'On caching', 'Multi-auth in practice', 'Last one'];
-const region = 'us-east-1';
-
 // Everything this run starts, so that a failure or Ctrl-C stops all of it.
 const children = new Set();
 const watchdog = setTimeout(
@@ -51,14 +51,6 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 process.on('SIGINT', () => fail(new Error('Interrupted.')));
-
-function positiveInteger(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`"${name}" must be a positive integer.`);
-  return value;
-}
 
 function fail(error) {
   process.stderr.write(`\nbench failed: ${error.message}\n`);
@@ -107,22 +99,6 @@ function startNode(name, args, ready, { nodeArgs = [], cwd = rootDir } = {}) {
       }
     },
   }));
-}
-
-/** Runs one admin command of the CLI on the bench data dir and returns its `--json` output. */
-function gatehouse(dataDir, args) {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [cliBin, ...args, '--data', dataDir, '--config', configFile, '--json'],
-      { cwd: rootDir, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        if (error)
-          reject(new Error(`gatehouse ${args[0]} ${args[1] ?? ''} failed: ${stderr || error.message}`));
-        else resolve(JSON.parse(stdout));
-      },
-    );
-  });
 }
 
 async function post(url, headers, body) {
@@ -358,27 +334,8 @@ async function main() {
     const url = server.match[1];
 
     // Credentials for every mode, through the CLI, as a user of the example would get them.
-    await gatehouse(dataDir, [
-      'users',
-      'create',
-      'bench',
-      '--password',
-      'Bench-Passw0rd!',
-      '--group',
-      'admin',
-    ]);
-    const { accessToken } = await gatehouse(dataDir, ['token', 'bench']);
-    const { idToken: oidcToken } = await gatehouse(dataDir, ['token', 'bench', '--oidc']);
-    const credentials = await gatehouse(dataDir, ['credentials', '--guest']);
-    const { id: apiKey } = await gatehouse(dataDir, ['api-keys', 'create', '--description', 'bench']);
-
-    // A few posts, so that the response is not trivial.
-    for (const title of seedTitles) {
-      const body = JSON.stringify({
-        query:
-          'mutation Seed($title: String!, $body: String) { createPost(title: $title, body: $body) { id } }',
-        variables: { title, body: `Body of "${title}".` },
-      });
+    const { accessToken, oidcToken, credentials, apiKey } = await benchCredentials(dataDir);
+    for (const body of seedBodies) {
       const { status, text } = await post(
         url,
         { 'content-type': 'application/json', authorization: accessToken },
