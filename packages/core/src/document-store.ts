@@ -115,11 +115,13 @@ export interface DocumentTable {
   query(input: QueryInput): Promise<Page>;
   scan(input?: ScanInput): Promise<Page>;
   /**
-   * A value that differs from every earlier one once any write to this table has been committed,
-   * by this process or another sharing the store; cheap enough to ask on every request (no query).
-   * Lets callers keep what they read in memory and drop it when the table changes: ask before the
-   * read, and read again whenever the value differs. Adapters that cannot tell leave it out, and
-   * callers then read every time.
+   * A value that differs from every earlier one once any write to this table has been committed:
+   * at once after a write by this process, and from the next turn of the event loop (within a
+   * millisecond at most) after a write by another process sharing the store, so that a request
+   * that arrived after a write committed elsewhere sees it. Cheap enough to ask on every request
+   * (no query). Lets callers keep what they read in memory and drop it when the table changes: ask
+   * before the read, and read again whenever the value differs. Adapters that cannot tell leave it
+   * out, and callers then read every time.
    */
   changeToken?(): string;
 }

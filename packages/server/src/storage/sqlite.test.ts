@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from '@gatehouse/core';
 import { describeDocumentStoreContract } from './document-store.contract.js';
 import { createSQLiteDocumentStore } from './sqlite.js';
@@ -210,6 +210,77 @@ describe('SQLite change tokens', () => {
       await absolute.close();
       await relative.close();
     }
+  });
+
+  describe('reusing a token within one turn of the event loop', () => {
+    afterEach(() => void vi.restoreAllMocks());
+    /** A table with one write, its marker file, and a way to bump it as another process would. */
+    async function markedTable(name: string) {
+      const filename = join(directory, `${name}.db`);
+      const store = createSQLiteDocumentStore({ filename });
+      const table = await store.table('t', { partitionKey: 'id' });
+      await table.put({ id: 'a' });
+      const marker = join(`${filename}-changes`, markerName('t'));
+      const bumpElsewhere = (): string => {
+        const bytes = Buffer.from(Array.from({ length: 16 }, (_, index) => (index * 37 + name.length) % 256));
+        writeFileSync(marker, bytes);
+        return bytes.toString('hex');
+      };
+      return { store, table, bumpElsewhere };
+    }
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+    it("sees another process's write from the next turn on", async () => {
+      const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+      const { store, table, bumpElsewhere } = await markedTable('turns');
+      try {
+        await nextTurn();
+        const before = table.changeToken?.();
+        const after = bumpElsewhere();
+        // Whatever is served in this turn arrived before the first read: it may use that token.
+        expect(table.changeToken?.()).toBe(before);
+        await nextTurn();
+        expect(table.changeToken?.()).toBe(after);
+        expect(clock).toHaveBeenCalled();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('reads again within a turn once a millisecond has passed', async () => {
+      const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+      const { store, table, bumpElsewhere } = await markedTable('millisecond');
+      try {
+        await nextTurn();
+        const before = table.changeToken?.();
+        const after = bumpElsewhere();
+        clock.mockReturnValue(1000.9);
+        expect(table.changeToken?.()).toBe(before);
+        clock.mockReturnValue(1001);
+        expect(table.changeToken?.()).toBe(after);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('sees a write by any store of this process at once, within the same turn', async () => {
+      vi.spyOn(performance, 'now').mockReturnValue(1000);
+      const { store, table } = await markedTable('local');
+      const other = createSQLiteDocumentStore({ filename: join(directory, 'local.db') });
+      try {
+        const theirs = await other.table('t', { partitionKey: 'id' });
+        await nextTurn();
+        const before = table.changeToken?.();
+        await theirs.put({ id: 'b' });
+        const afterTheirs = table.changeToken?.();
+        expect(afterTheirs).not.toBe(before);
+        await table.delete({ id: 'a' });
+        expect(table.changeToken?.()).not.toBe(afterTheirs);
+      } finally {
+        await store.close();
+        await other.close();
+      }
+    });
   });
 
   it('counts writes in memory for ":memory:", writing no marker files', async () => {
