@@ -189,9 +189,10 @@ const maxReuseMs = 1;
  *
  * A token read is reused for the rest of the current turn of the event loop (at most `maxReuseMs`)
  * unless this process writes meanwhile: under load one `pread` then serves every request of a turn
- * instead of each paying for a system call. It loses nothing a caller can observe from another
- * process: the requests served in a turn had arrived before the turn's poll for I/O returned, so
- * before the read, and a write another process commits after the read is concurrent with them.
+ * instead of each paying for a system call. Requests are read in the turn's poll for I/O, and all
+ * those served in that turn had arrived before it returned, so before a read made while serving
+ * them: a write another process commits after the read is concurrent with them. Whatever the phase
+ * of the read, a reused token is at most `maxReuseMs` old.
  */
 class FileChangeMarker implements ChangeMarker {
   readonly #directory: string;
