@@ -36,6 +36,13 @@ export function positiveInteger(name, fallback) {
   return value;
 }
 
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** Runs one admin command of the CLI on the example's data dir and returns its `--json` output. */
 export function gatehouse(dataDir, args) {
   return new Promise((resolve, reject) => {

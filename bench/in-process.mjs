@@ -16,6 +16,7 @@ import { startDevServer } from '../packages/cli/dist/index.js';
 import {
   benchCredentials,
   configFile,
+  median,
   positiveInteger,
   postsResolverFile,
   region,
@@ -39,12 +40,12 @@ const host = '127.0.0.1:4000';
 const silent = { info() {}, warn() {}, error() {} };
 
 /** A request as the HTTP adapter hands it to the handler. */
-function plainRequest(headers, requestBody = body) {
+function plainRequest(headers, payload = body) {
   return {
     method: 'POST',
     path: '/graphql',
     headers: { host, 'content-type': 'application/json', ...headers },
-    body: requestBody,
+    body: payload,
     sourceIp: ['127.0.0.1'],
   };
 }
@@ -71,12 +72,6 @@ async function batch(target, count, reference) {
   }
   return micros;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-inproc-'));
@@ -119,10 +114,7 @@ async function main() {
       );
     };
     const sendSigned = () => dev.handle(plainRequest(signed.pop() ?? {}));
-    const fixed = (headers) => {
-      const request = () => plainRequest(headers);
-      return () => dev.handle(request());
-    };
+    const fixed = (headers) => () => dev.handle(plainRequest(headers));
     const baselineTarget = { name: 'baseline: graphql-js, no auth', send: () => baseline.handle(body) };
     const modes = [
       { name: 'API_KEY', send: fixed({ 'x-api-key': apiKey }) },

@@ -17,6 +17,7 @@ import {
   benchDir,
   cliBin,
   configFile,
+  median,
   positiveInteger,
   postsResolverFile,
   query,
@@ -269,11 +270,6 @@ function printTable(rows) {
 }
 
 const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 /** Server CPU seconds per request of one load, when /proc could be read. */
 const costOf = (run) =>
   run.serverCpuSeconds === undefined ? undefined : run.serverCpuSeconds / run.requestsTotal;
